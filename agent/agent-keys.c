@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "agent-keys.h"
+#include "agent-log.h"
+#include "fileio.h"
+#include "macro.h"
+#include "sha256.h"
+
+#define KEY_FILE_MAX (64 * 1024)
+#define AUTHORIZED_KEYS_MAX (1024 * 1024)
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static int b64_value(char c) {
+        const char *p = c ? strchr(b64, c) : NULL;
+        return p ? (int) (p - b64) : -1;
+}
+
+/* Decodes standard base64 up to the first '=' or the end; -EINVAL otherwise. */
+static int b64_decode(const char *s, size_t len, uint8_t *out, size_t out_size, size_t *ret_len) {
+        uint32_t acc = 0;
+        size_t n = 0;
+        unsigned bits = 0;
+
+        for (size_t i = 0; i < len && s[i] != '='; i++) {
+                int v = b64_value(s[i]);
+                if (v < 0)
+                        return -EINVAL;
+                acc = acc << 6 | (uint32_t) v;
+                bits += 6;
+                if (bits >= 8) {
+                        bits -= 8;
+                        if (n >= out_size)
+                                return -ENOBUFS;
+                        out[n++] = (uint8_t) (acc >> bits);
+                }
+        }
+        *ret_len = n;
+        return 0;
+}
+
+static void b64_encode_nopad(const uint8_t *in, size_t len, char *out) {
+        size_t o = 0;
+        uint32_t acc = 0;
+        unsigned bits = 0;
+
+        for (size_t i = 0; i < len; i++) {
+                acc = acc << 8 | in[i];
+                bits += 8;
+                while (bits >= 6) {
+                        bits -= 6;
+                        out[o++] = b64[(acc >> bits) & 63];
+                }
+        }
+        if (bits > 0)
+                out[o++] = b64[(acc << (6 - bits)) & 63];
+        out[o] = '\0';
+}
+
+int keys_fingerprint(const char *line, char *ret_type, size_t type_size, char ret_fp[static 64]) {
+        uint8_t blob[16384], digest[SHA256_DIGEST_SIZE];
+        size_t type_len, blob_len, data_len;
+        const char *data;
+        int r;
+
+        line += strspn(line, " \t");
+        type_len = strcspn(line, " \t\r\n");
+        data = line + type_len;
+        data += strspn(data, " \t");
+        data_len = strcspn(data, " \t\r\n");
+        if (type_len == 0 || type_len >= type_size || data_len == 0)
+                return -EINVAL;
+
+        r = b64_decode(data, data_len, blob, sizeof(blob), &blob_len);
+        if (r < 0)
+                return r;
+        /* The blob starts with its own type name: a cheap sanity check. */
+        if (blob_len < 4 + type_len || memcmp(blob + 4, line, MIN(type_len, blob_len - 4)) != 0)
+                if (strncmp(line, "sk-", 3) != 0 && strstr(line, "-cert-") == NULL)
+                        return -EINVAL;
+
+        sha256(blob, blob_len, digest);
+        memcpy(ret_type, line, type_len);
+        ret_type[type_len] = '\0';
+        strcpy(ret_fp, "SHA256:");
+        b64_encode_nopad(digest, sizeof(digest), ret_fp + 7);
+        return 0;
+}
+
+static int read_below(const char *root, const char *path, size_t max, char **ret, size_t *ret_size) {
+        _cleanup_free_ char *full = NULL;
+
+        if (asprintf(&full, "%s%s", root ?: "", path) < 0)
+                return -ENOMEM;
+        return read_full_file(full, max, ret, ret_size);
+}
+
+static int add_file_from(CpioWriter *w, const char *root, const char *path, uint32_t mode, bool required) {
+        _cleanup_free_ char *data = NULL;
+        size_t size;
+        int r;
+
+        r = read_below(root, path, KEY_FILE_MAX, &data, &size);
+        if (r == -ENOENT && !required)
+                return 0;
+        if (r < 0)
+                return log_error_errno(r, "cannot read %s", path);
+        r = cpio_writer_add_file(w, path + 1, mode, 0, 0, 0, data, size);
+        if (r < 0)
+                return log_error_errno(r, "cannot add %s to the overlay", path);
+        return 1;
+}
+
+static int name_is_host_key(const char *name) {
+        size_t n = strlen(name);
+        return strncmp(name, "ssh_host_", 9) == 0 && n > 13 && streq(name + n - 4, "_key");
+}
+
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+int keys_add_host_keys(CpioWriter *w, const char *root, KeysReport *report) {
+        _cleanup_free_ char *dir_path = NULL;
+        char *names[KEYS_MAX_HOST_KEYS];
+        size_t n = 0;
+        DIR *d;
+        struct dirent *de;
+        int r = 0;
+
+        if (asprintf(&dir_path, "%s/etc/ssh", root ?: "") < 0)
+                return -ENOMEM;
+        d = opendir(dir_path);
+        if (!d) {
+                if (errno == ENOENT)
+                        return 0;
+                return log_error_errno(-errno, "cannot list %s", dir_path);
+        }
+        while ((de = readdir(d))) {
+                if (!name_is_host_key(de->d_name) || strlen(de->d_name) >= sizeof(report->host_keys[0].name))
+                        continue;
+                if (n >= ELEMENTSOF(names)) {
+                        log_warning("more than %zu host keys in /etc/ssh; ignoring %s", ELEMENTSOF(names), de->d_name);
+                        continue;
+                }
+                names[n] = strdup(de->d_name);
+                if (!names[n]) {
+                        r = -ENOMEM;
+                        break;
+                }
+                n++;
+        }
+        closedir(d);
+        qsort(names, n, sizeof(char *), cmp_str);
+
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                HostKey *k = &report->host_keys[report->n_host_keys];
+                _cleanup_free_ char *path = NULL, *pub = NULL, *pub_data = NULL, *cert = NULL;
+
+                if (asprintf(&path, "/etc/ssh/%s", names[i]) < 0 ||
+                    asprintf(&pub, "%s.pub", path) < 0 || asprintf(&cert, "%s-cert.pub", path) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+                r = add_file_from(w, root, path, 0600, true);
+                if (r < 0)
+                        break;
+                *k = (HostKey) {};
+                snprintf(k->name, sizeof(k->name), "%s", names[i]);
+                r = add_file_from(w, root, pub, 0644, false);
+                if (r < 0)
+                        break;
+                if (r > 0 && read_below(root, pub, KEY_FILE_MAX, &pub_data, NULL) >= 0 &&
+                    keys_fingerprint(pub_data, k->type, sizeof(k->type), k->fingerprint) < 0)
+                        log_warning("%s does not hold a public key; no fingerprint shown", pub);
+                r = add_file_from(w, root, cert, 0644, false);
+                if (r < 0)
+                        break;
+                k->has_certificate = r > 0;
+                report->n_host_keys++;
+        }
+        for (size_t i = 0; i < n; i++)
+                free(names[i]);
+        return r < 0 ? r : 0;
+}
+
+/* Home of user from root/etc/passwd, without NSS (the static binary has none). */
+static int passwd_home(const char *root, const char *user, char **ret) {
+        _cleanup_free_ char *passwd = NULL;
+        size_t ulen = strlen(user);
+        int r;
+
+        r = read_below(root, "/etc/passwd", AUTHORIZED_KEYS_MAX, &passwd, NULL);
+        if (r < 0)
+                return r;
+        for (char *line = passwd, *next; line && *line; line = next) {
+                char *field = line;
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                if (strncmp(line, user, ulen) != 0 || line[ulen] != ':')
+                        continue;
+                for (int i = 0; i < 5 && field; i++) {
+                        field = strchr(field, ':');
+                        if (field)
+                                field++;
+                }
+                if (!field || *field != '/')
+                        return -EBADMSG;
+                field[strcspn(field, ":")] = '\0';
+                *ret = strdup(field);
+                return *ret ? 0 : -ENOMEM;
+        }
+        return -ESRCH;
+}
+
+/* Appends the key lines of text to buf, skipping blanks, comments and lines
+ * already present; counts the keys. */
+static int append_key_lines(char **buf, size_t *len, const char *text, size_t *ret_count) {
+        size_t count = 0;
+
+        for (const char *line = text; *line;) {
+                size_t n = strcspn(line, "\n");
+                const char *p = line + strspn(line, " \t");
+
+                if (*p != '#' && *p != '\n' && *p != '\0' && *p != '\r') {
+                        char *nb;
+                        bool dup = false;
+
+                        for (const char *q = *buf; q && q < *buf + *len; q = strchr(q, '\n') + 1)
+                                if (strncmp(q, line, n) == 0 && q[n] == '\n') {
+                                        dup = true;
+                                        break;
+                                }
+                        if (!dup) {
+                                nb = realloc(*buf, *len + n + 2);
+                                if (!nb)
+                                        return -ENOMEM;
+                                memcpy(nb + *len, line, n);
+                                nb[*len + n] = '\n';
+                                nb[*len + n + 1] = '\0';
+                                *buf = nb;
+                                *len += n + 1;
+                                count++;
+                        }
+                }
+                line += n;
+                if (*line == '\n')
+                        line++;
+        }
+        *ret_count = count;
+        return 0;
+}
+
+static void note_source(KeysReport *report, const char *what, size_t count) {
+        size_t used = strlen(report->sources);
+        snprintf(report->sources + used, sizeof(report->sources) - used, "%s%s (%zu)",
+                 used ? ", " : "", what, count);
+}
+
+int keys_add_authorized_keys(CpioWriter *w, const char *root, const char *extra_file, KeysReport *report) {
+        static const char *const names[] = { ".ssh/authorized_keys", ".ssh/authorized_keys2" };
+        _cleanup_free_ char *home = NULL, *buf = NULL;
+        size_t len = 0;
+        int r;
+
+        r = passwd_home(root, "root", &home);
+        if (r < 0) {
+                home = strdup("/root");
+                if (!home)
+                        return -ENOMEM;
+        }
+
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                _cleanup_free_ char *path = NULL, *text = NULL;
+                size_t count;
+
+                if (asprintf(&path, "%s/%s", streq(home, "/") ? "" : home, names[i]) < 0)
+                        return -ENOMEM;
+                r = read_below(root, path, AUTHORIZED_KEYS_MAX, &text, NULL);
+                if (r == -ENOENT)
+                        continue;
+                if (r < 0)
+                        return log_error_errno(r, "cannot read %s", path);
+                r = append_key_lines(&buf, &len, text, &count);
+                if (r < 0)
+                        return r;
+                report->n_authorized += count;
+                note_source(report, path, count);
+        }
+
+        if (extra_file) {
+                _cleanup_free_ char *text = NULL;
+                size_t count;
+
+                r = read_full_file(extra_file, AUTHORIZED_KEYS_MAX, &text, NULL);
+                if (r < 0)
+                        return log_error_errno(r, "cannot read --authorized-keys %s", extra_file);
+                r = append_key_lines(&buf, &len, text, &count);
+                if (r < 0)
+                        return r;
+                if (count == 0)
+                        log_warning("--authorized-keys %s holds no key", extra_file);
+                report->n_authorized += count;
+                note_source(report, extra_file, count);
+        }
+
+        if (len == 0)
+                return 0;
+        r = cpio_writer_add_dir(w, "root", 0700, 0, 0, 0);
+        if (r >= 0)
+                r = cpio_writer_add_dir(w, "root/.ssh", 0700, 0, 0, 0);
+        if (r >= 0)
+                r = cpio_writer_add_file(w, "root/.ssh/authorized_keys", 0600, 0, 0, 0, buf, len);
+        if (r < 0)
+                return log_error_errno(r, "cannot add authorized keys to the overlay");
+        return 0;
+}

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "agent-payload.h"
+#include "fileio.h"
+#include "macro.h"
+#include "sha256.h"
+
+#define FOOTER_SIZE 64
+#define ENTRY_SIZE 64
+static const char footer_magic[8] = { 'R', 'A', 'G', 'P', 'A', 'Y', 'L', 'D' };
+
+typedef struct Entry {
+        char name[PAYLOAD_NAME_MAX + 1];
+        uint64_t offset;
+        uint64_t size;
+        uint8_t sha256[SHA256_DIGEST_SIZE];
+} Entry;
+
+struct Payload {
+        const uint8_t *map;
+        size_t map_size;
+        size_t program_size;
+        size_t count;
+        Entry entries[PAYLOAD_MAX_BLOBS];
+};
+
+static uint64_t get_le(const uint8_t *p, unsigned bytes) {
+        uint64_t v = 0;
+
+        for (unsigned i = bytes; i > 0; i--)
+                v = v << 8 | p[i - 1];
+        return v;
+}
+
+static void put_le(uint8_t *p, uint64_t v, unsigned bytes) {
+        for (unsigned i = 0; i < bytes; i++, v >>= 8)
+                p[i] = (uint8_t) v;
+}
+
+int payload_elf_extent(const void *data, size_t size, size_t *ret_extent) {
+        const Elf64_Ehdr *eh = data;
+        uint64_t end;
+
+        if (size < sizeof(Elf64_Ehdr) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+            eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64)
+                return -EBADMSG;
+        if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phoff > size ||
+            (uint64_t) eh->e_phnum * sizeof(Elf64_Phdr) > size - eh->e_phoff)
+                return -EBADMSG;
+
+        end = eh->e_phoff + (uint64_t) eh->e_phnum * sizeof(Elf64_Phdr);
+        if (eh->e_shoff != 0)
+                end = MAX(end, eh->e_shoff + (uint64_t) eh->e_shnum * eh->e_shentsize);
+        for (unsigned i = 0; i < eh->e_phnum; i++) {
+                const Elf64_Phdr *ph = (const Elf64_Phdr *) ((const uint8_t *) data + eh->e_phoff) + i;
+                end = MAX(end, ph->p_offset + ph->p_filesz);
+        }
+        if (end > size)
+                return -EBADMSG;
+        *ret_extent = (size_t) end;
+        return 0;
+}
+
+static int parse(Payload *p, const char **ret_reason) {
+        const uint8_t *f, *dir;
+        uint8_t digest[SHA256_DIGEST_SIZE];
+        uint64_t count, dir_offset, total;
+        size_t elf_end;
+
+        if (payload_elf_extent(p->map, p->map_size, &elf_end) < 0) {
+                *ret_reason = "the program image is not a complete x86_64 ELF file";
+                return -EBADMSG;
+        }
+        f = p->map + p->map_size - FOOTER_SIZE;
+        if (p->map_size < elf_end + FOOTER_SIZE || memcmp(f, footer_magic, sizeof(footer_magic)) != 0) {
+                if (p->map_size == elf_end)
+                        return -ENOMSG;
+                *ret_reason = "data follows the program but has no payload footer (truncated or damaged copy?)";
+                return -EBADMSG;
+        }
+        if (get_le(f + 8, 4) != 1) {
+                *ret_reason = "payload format version is not 1 (made by a different agent version)";
+                return -EBADMSG;
+        }
+        count = get_le(f + 12, 4);
+        dir_offset = get_le(f + 16, 8);
+        total = get_le(f + 24, 8);
+        if (total != p->map_size) {
+                *ret_reason = "file size differs from the size recorded at bundle time (truncated copy?)";
+                return -EBADMSG;
+        }
+        if (count == 0 || count > PAYLOAD_MAX_BLOBS || dir_offset < elf_end ||
+            dir_offset + count * ENTRY_SIZE != p->map_size - FOOTER_SIZE) {
+                *ret_reason = "payload directory is out of bounds";
+                return -EBADMSG;
+        }
+        dir = p->map + dir_offset;
+        sha256(dir, count * ENTRY_SIZE, digest);
+        if (memcmp(digest, f + 32, SHA256_DIGEST_SIZE) != 0) {
+                *ret_reason = "payload directory checksum mismatch";
+                return -EBADMSG;
+        }
+
+        for (size_t i = 0; i < count; i++) {
+                const uint8_t *e = dir + i * ENTRY_SIZE;
+                Entry *entry = &p->entries[i];
+
+                if (e[PAYLOAD_NAME_MAX] != '\0' || e[0] == '\0') {
+                        *ret_reason = "payload entry has an invalid name";
+                        return -EBADMSG;
+                }
+                memcpy(entry->name, e, PAYLOAD_NAME_MAX + 1);
+                entry->offset = get_le(e + 16, 8);
+                entry->size = get_le(e + 24, 8);
+                memcpy(entry->sha256, e + 32, SHA256_DIGEST_SIZE);
+                if (entry->offset < elf_end || entry->offset > dir_offset ||
+                    entry->size > dir_offset - entry->offset) {
+                        *ret_reason = "payload entry is out of bounds";
+                        return -EBADMSG;
+                }
+                for (size_t j = 0; j < i; j++)
+                        if (streq(p->entries[j].name, entry->name)) {
+                                *ret_reason = "payload has a duplicate entry";
+                                return -EBADMSG;
+                        }
+        }
+        p->count = count;
+        p->program_size = elf_end;
+        return 0;
+}
+
+int payload_open(const char *path, Payload **ret, const char **ret_reason) {
+        _cleanup_(payload_freep) Payload *p = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        const char *reason = NULL;
+        struct stat st;
+        void *map;
+        int r;
+
+        fd = open(path ?: "/proc/self/exe", O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADMSG;
+        if ((uint64_t) st.st_size > PAYLOAD_MAX_SIZE)
+                return -EFBIG;
+
+        p = calloc(1, sizeof(*p));
+        if (!p)
+                return -ENOMEM;
+        map = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED)
+                return -errno;
+        p->map = map;
+        p->map_size = (size_t) st.st_size;
+
+        r = parse(p, &reason);
+        if (r < 0) {
+                if (ret_reason)
+                        *ret_reason = reason;
+                return r;
+        }
+        *ret = TAKE_PTR(p);
+        return 0;
+}
+
+Payload *payload_free(Payload *p) {
+        if (!p)
+                return NULL;
+        if (p->map)
+                munmap((void *) p->map, p->map_size);
+        free(p);
+        return NULL;
+}
+
+int payload_verify(const Payload *p, const char **ret_name) {
+        for (size_t i = 0; i < p->count; i++) {
+                uint8_t digest[SHA256_DIGEST_SIZE];
+
+                sha256(p->map + p->entries[i].offset, p->entries[i].size, digest);
+                if (memcmp(digest, p->entries[i].sha256, SHA256_DIGEST_SIZE) != 0) {
+                        if (ret_name)
+                                *ret_name = p->entries[i].name;
+                        return -EBADMSG;
+                }
+        }
+        return 0;
+}
+
+int payload_get(const Payload *p, const char *name, const void **ret_data, size_t *ret_size) {
+        for (size_t i = 0; i < p->count; i++)
+                if (streq(p->entries[i].name, name)) {
+                        *ret_data = p->map + p->entries[i].offset;
+                        *ret_size = p->entries[i].size;
+                        return 0;
+                }
+        return -ENOENT;
+}
+
+size_t payload_count(const Payload *p) {
+        return p->count;
+}
+
+int payload_entry(const Payload *p, size_t i, const char **ret_name, size_t *ret_size, const uint8_t **ret_sha256) {
+        if (i >= p->count)
+                return -ERANGE;
+        *ret_name = p->entries[i].name;
+        *ret_size = p->entries[i].size;
+        if (ret_sha256)
+                *ret_sha256 = p->entries[i].sha256;
+        return 0;
+}
+
+void payload_program(const Payload *p, const void **ret_data, size_t *ret_size) {
+        *ret_data = p->map;
+        *ret_size = p->program_size;
+}
+
+int payload_write(int fd, const void *program, size_t program_size, const PayloadBlob *blobs, size_t n_blobs) {
+        uint8_t dir[PAYLOAD_MAX_BLOBS * ENTRY_SIZE] = {}, footer[FOOTER_SIZE] = {};
+        uint64_t offset = program_size;
+        int r;
+
+        if (n_blobs == 0 || n_blobs > PAYLOAD_MAX_BLOBS)
+                return -EINVAL;
+
+        r = write_all(fd, program, program_size);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n_blobs; i++) {
+                uint8_t *e = dir + i * ENTRY_SIZE;
+                size_t len = strlen(blobs[i].name);
+
+                if (len == 0 || len > PAYLOAD_NAME_MAX)
+                        return -EINVAL;
+                if (offset + blobs[i].size > PAYLOAD_MAX_SIZE)
+                        return -EFBIG;
+                memcpy(e, blobs[i].name, len);
+                put_le(e + 16, offset, 8);
+                put_le(e + 24, blobs[i].size, 8);
+                sha256(blobs[i].data, blobs[i].size, e + 32);
+                r = write_all(fd, blobs[i].data, blobs[i].size);
+                if (r < 0)
+                        return r;
+                offset += blobs[i].size;
+        }
+
+        memcpy(footer, footer_magic, sizeof(footer_magic));
+        put_le(footer + 8, 1, 4);
+        put_le(footer + 12, n_blobs, 4);
+        put_le(footer + 16, offset, 8);
+        put_le(footer + 24, offset + n_blobs * ENTRY_SIZE + FOOTER_SIZE, 8);
+        sha256(dir, n_blobs * ENTRY_SIZE, footer + 32);
+
+        r = write_all(fd, dir, n_blobs * ENTRY_SIZE);
+        if (r < 0)
+                return r;
+        return write_all(fd, footer, sizeof(footer));
+}
