@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ int write_all(int fd, const void *data, size_t size) {
         const char *p = data;
 
         while (size > 0) {
-                ssize_t k = write(fd, p, size);
+                ssize_t k = write(fd, p, MIN(size, (size_t) SSIZE_MAX));
                 if (k < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -88,7 +89,7 @@ int pread_exact(int fd, void *buf, size_t size, off_t offset) {
                         return -errno;
                 }
                 if (k == 0)
-                        return -EBADMSG;
+                        return -ENODATA;
                 p += k, size -= (size_t) k, offset += k;
         }
         return 0;

@@ -13,5 +13,5 @@ int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret_
 int read_full_file(const char *path, size_t max_size, char **ret_data, size_t *ret_size);
 /* Writes all bytes, retrying on EINTR and short writes. */
 int write_all(int fd, const void *data, size_t size);
-/* pread()s exactly size bytes at offset; -EBADMSG when the file ends first. */
+/* pread()s exactly size bytes at offset; -ENODATA when the file ends first. */
 int pread_exact(int fd, void *buf, size_t size, off_t offset);

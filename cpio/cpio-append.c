@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cpio-internal.h"
+#include "fileio.h"
 #include "cpio.h"
 #include "macro.h"
 
@@ -64,24 +65,6 @@ int cpio_append(const void *base, size_t base_size, const void *overlay, size_t 
 
         *ret = p;
         *ret_size = n;
-        return 0;
-}
-
-static int write_all(int fd, const void *buf, size_t n) {
-        const uint8_t *p = buf;
-
-        while (n > 0) {
-                ssize_t k = write(fd, p, MIN(n, (size_t) SSIZE_MAX));
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (k == 0)
-                        return -EIO;
-                p += k;
-                n -= (size_t) k;
-        }
         return 0;
 }
 

@@ -9,8 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "macro.h"
+#include "fileio.h"
 #include "kexec-internal.h"
+#include "macro.h"
 
 /* The kernel's probe wants a boot sector and the setup header: 2 sectors. */
 #define BZ_MIN_SIZE 1024u
@@ -203,25 +204,6 @@ int kexec_bzimage_inspect(const void *head, size_t head_len, uint64_t file_size,
         return 0;
 }
 
-static int pread_full(int fd, void *buf, size_t len, uint64_t off) {
-        uint8_t *p = buf;
-
-        while (len > 0) {
-                ssize_t n = pread(fd, p, len, (off_t) off);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (n == 0)
-                        return -ENODATA;
-                p += n;
-                len -= (size_t) n;
-                off += (uint64_t) n;
-        }
-        return 0;
-}
-
 int kexec_bzimage_inspect_fd(int fd, struct kexec_bzimage_info *ret) {
         _cleanup_free_ uint8_t *head = NULL;
         struct kexec_bzimage_info info;
@@ -241,7 +223,7 @@ int kexec_bzimage_inspect_fd(int fd, struct kexec_bzimage_info *ret) {
         head = malloc(MAX(head_len, (size_t) 1));
         if (!head)
                 return -ENOMEM;
-        r = pread_full(fd, head, head_len, 0);
+        r = pread_exact(fd, head, head_len, 0);
         if (r < 0)
                 return r;
 
@@ -254,7 +236,7 @@ int kexec_bzimage_inspect_fd(int fd, struct kexec_bzimage_info *ret) {
         if (info.pe_signed) {
                 uint8_t cert[8];
 
-                r = pread_full(fd, cert, sizeof(cert), info.pe_cert_offset);
+                r = pread_exact(fd, cert, sizeof(cert), (off_t) info.pe_cert_offset);
                 if (r < 0)
                         return r;
                 if (get32(cert, 0) < 8 || get32(cert, 0) > info.pe_cert_size ||

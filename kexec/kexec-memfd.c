@@ -9,8 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "macro.h"
+#include "fileio.h"
 #include "kexec-internal.h"
+#include "macro.h"
 #include "kexec-syscall.h"
 
 #ifndef MFD_CLOEXEC
@@ -60,19 +61,7 @@ int kexec_memfd_write_all(int fd, const void *buf, size_t len) {
         if (pos >= 0 && ((uint64_t) pos > KEXEC_FILE_SIZE_MAX || len > KEXEC_FILE_SIZE_MAX - (uint64_t) pos))
                 return -EFBIG;
 
-        while (len > 0) {
-                ssize_t n = write(fd, p, len);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (n == 0)     /* a regular file never does this; do not spin */
-                        return -EIO;
-                p += n;
-                len -= (size_t) n;
-        }
-        return 0;
+        return write_all(fd, p, len);
 }
 
 int kexec_memfd_copy_range(int fd, int src_fd, uint64_t offset, uint64_t len) {
