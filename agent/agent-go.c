@@ -188,6 +188,15 @@ static int preflight(const AgentOptions *o, const RescueImage *img, const Overla
         if (host.mem_total > 0 && !kexec_memory_fits(need, host.mem_total))
                 return log_error(-ENOMEM, "the rescue needs %llu MiB but the kernel allows at most half of the %llu MiB of RAM",
                                  (unsigned long long) (need >> 20), (unsigned long long) (host.mem_total >> 20));
+        /* At load time the kernel allocates pages for every segment, reads
+         * both files into buffers of its own, and our memfds still hold a
+         * copy of each: without that much free memory the OOM killer ends
+         * us mid-load (seen in a 208 MiB guest). */
+        need += 2 * (img->kernel_size + initrd_size);
+        if (host.mem_available > 0 && need > host.mem_available)
+                return log_error(-ENOMEM, "loading the rescue takes %llu MiB of free memory but only %llu MiB are available now; "
+                                          "stop memory-hungry services first",
+                                 (unsigned long long) (need >> 20), (unsigned long long) (host.mem_available >> 20));
         return 0;
 }
 

@@ -299,11 +299,8 @@ uint64_t kexec_memory_need(uint64_t init_size, uint64_t initrd_size) {
 }
 
 bool kexec_memory_fits(uint64_t need, uint64_t mem_total) {
-        /* sanity_check_segment_list(): all segments within half of the
-         * usable pages; "usable" is MemTotal minus reserves we cannot see,
-         * so keep 1/32 of MemTotal as margin. */
-        uint64_t limit = mem_total / 2;
-        uint64_t margin = mem_total / 32;
-
-        return need <= limit - margin;
+        /* sanity_check_segment_list(): the segments' pages together may
+         * not exceed half of totalram_pages(), which is what MemTotal
+         * shows. need already rounds every segment up to pages. */
+        return mem_total > 0 && need <= mem_total / 2;
 }
