@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cpio.h"
+#include "macro.h"
 
 /*
  * A newc header is the 6-byte magic and 13 fields of 8 hex digits, 110 bytes
@@ -69,15 +70,6 @@ static inline void cpio_header_format(const CpioHeader *h, uint8_t *buf) {
                         *buf++ = hex[(h->field[i] >> (4 * (CPIO_FIELD_LEN - 1 - d))) & 0xf];
 }
 
-static inline int cpio_hex_digit(uint8_t c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 static inline bool cpio_has_magic(const uint8_t *p, size_t n) {
         return n >= CPIO_MAGIC_LEN &&
@@ -98,7 +90,7 @@ static inline int cpio_header_parse(const uint8_t *p, size_t n, CpioHeader *ret)
                 uint32_t v = 0;
 
                 for (size_t d = 0; d < CPIO_FIELD_LEN; d++) {
-                        int x = cpio_hex_digit(*p++);
+                        int x = unhexchar((char) *p++);
                         if (x < 0)
                                 return -EBADMSG;
                         v = v << 4 | (uint32_t) x;

@@ -215,21 +215,12 @@ int netstate_parse_prefix(const char *s, int family, uint8_t ret_bytes[static 16
         return 0;
 }
 
-static int hexval(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 int netstate_parse_hwaddr(const char *s, uint8_t ret[static NETSTATE_HWADDR_MAX], uint8_t *ret_len) {
         uint8_t buf[NETSTATE_HWADDR_MAX];
         size_t n = 0;
         for (const char *p = s;; p += 3) {
-                int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
+                int hi = unhexchar(p[0]), lo = hi < 0 ? -1 : unhexchar(p[1]);
                 if (hi < 0 || lo < 0 || n >= sizeof(buf))
                         return -EINVAL;
                 buf[n++] = (uint8_t) (hi << 4 | lo);

@@ -25,15 +25,6 @@ typedef struct Line {
         char values[NETSTATE_LINE_MAX + 1];   /* decoded values */
 } Line;
 
-static int hexval(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 /* Splits l->text into tokens; the record name is tokens[0].key. */
 static int tokenize(Line *l) {
@@ -75,7 +66,7 @@ static int tokenize(Line *l) {
                                 if (*p == '\\' || *p == '"')
                                         *out++ = *p;
                                 else if (*p == 'x') {
-                                        int hi = hexval(p[1]), lo = hi < 0 ? -1 : hexval(p[2]);
+                                        int hi = unhexchar(p[1]), lo = hi < 0 ? -1 : unhexchar(p[2]);
                                         if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                                                 return -EBADMSG;
                                         *out++ = (char) (hi << 4 | lo);

@@ -66,6 +66,16 @@ static void put(Script *x, const char *s) {
         netbuf_puts(&x->b, s);
 }
 
+/* keyword (e.g. " from "), then addr/len quoted for the shell. */
+static void put_prefix(Script *x, const char *keyword, int family, const void *addr, unsigned len) {
+        NetBuf b = {};
+
+        netbuf_put_prefix(&b, family, addr, len);
+        put(x, keyword);
+        q(x, b.data ?: "");
+        netbuf_done(&b);
+}
+
 /* ` || fail '<what>'` and a newline; the message is built like printf. */
 static void or_fail(Script *x, const char *fmt, ...) _printf_(2, 3);
 static void or_fail(Script *x, const char *fmt, ...) {
@@ -496,17 +506,9 @@ static void route_command(Script *x, const NetRoute *r, const char *ip, bool mul
                 else
                         netbuf_printf(&x->b, "%u ", r->type);
         }
-        NetBuf dst = {};
-        netbuf_put_prefix(&dst, r->family, r->dst, r->dst_len);
-        q(x, dst.data ?: "");
-        netbuf_done(&dst);
-        if (r->src_len) {
-                NetBuf src = {};
-                netbuf_put_prefix(&src, r->family, r->src, r->src_len);
-                put(x, " from ");
-                q(x, src.data ?: "");
-                netbuf_done(&src);
-        }
+        put_prefix(x, "", r->family, r->dst, r->dst_len);
+        if (r->src_len)
+                put_prefix(x, " from ", r->family, r->src, r->src_len);
         if (r->tos)
                 netbuf_printf(&x->b, " tos 0x%x", r->tos);
         if (!r->multipath && r->n_nexthops == 1)
@@ -623,20 +625,10 @@ static void rule_command(Script *x, const NetRule *r, const char *ip) {
         netbuf_printf(&x->b, "%s -%c rule add prio %u", ip, r->family == AF_INET ? '4' : '6', r->priority);
         if (r->invert)
                 put(x, " not");
-        if (r->src_len) {
-                NetBuf b = {};
-                netbuf_put_prefix(&b, r->family, r->src, r->src_len);
-                put(x, " from ");
-                q(x, b.data ?: "");
-                netbuf_done(&b);
-        }
-        if (r->dst_len) {
-                NetBuf b = {};
-                netbuf_put_prefix(&b, r->family, r->dst, r->dst_len);
-                put(x, " to ");
-                q(x, b.data ?: "");
-                netbuf_done(&b);
-        }
+        if (r->src_len)
+                put_prefix(x, " from ", r->family, r->src, r->src_len);
+        if (r->dst_len)
+                put_prefix(x, " to ", r->family, r->dst, r->dst_len);
         if (r->tos)
                 netbuf_printf(&x->b, " tos 0x%x", r->tos);
         if (r->has_fwmark) {
