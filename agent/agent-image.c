@@ -85,7 +85,7 @@ int agent_image_read_initrd(const char *path, char **ret_data, size_t *ret_size)
         if (r == -EPROTONOSUPPORT)
                 log_warning("%s uses a compression the agent cannot read (zstd, lz4...): its contents are not checked", path);
         else if (r < 0)
-                return log_error_errno(r, "%s is not an initramfs (newc cpio, plain, gzip or xz)", path);
+                return log_error(r, "%s is not an initramfs: no newc cpio archive, plain, gzip or xz, could be read from it", path);
 
         *ret_data = TAKE_PTR(data);
         *ret_size = size;
@@ -116,10 +116,14 @@ int rescue_image_load(const char *kernel_path, const char *initrd_path, RescueIm
                                          "or use an agent made with 'agent bundle'");
                         goto fail;
                 }
+                if (r < 0 && reason) {
+                        r = log_error(r, "the rescue image bundled in this agent is unusable: %s; "
+                                         "copy the agent again and compare its checksum", reason);
+                        goto fail;
+                }
                 if (r < 0) {
-                        r = log_error_errno(r, "the rescue image bundled in this agent is unusable (%s); "
-                                               "copy the agent again and compare its checksum",
-                                            reason ?: "cannot read /proc/self/exe");
+                        r = log_error_errno(r, "cannot read this agent's bundled rescue image from /proc/self/exe "
+                                               "(is /proc mounted?)");
                         goto fail;
                 }
                 r = payload_verify(img.payload, &bad);
