@@ -201,6 +201,17 @@ void overlay_print_summary(const Overlay *ov, const AgentOptions *o) {
                 log_info("host key %s %s%s", k->fingerprint[0] ? k->fingerprint : "(no .pub)",
                          k->type[0] ? k->type : k->name, k->has_certificate ? " +certificate" : "");
         }
+        for (size_t i = 0;; i++) {
+                const char *dev;
+                char addr[46];
+                int r = netstate_global_address(ov->net, i, addr, &dev);
+
+                if (r == -ERANGE)
+                        break;
+                if (r < 0)
+                        continue;
+                log_info("log in again with: ssh root@%s (port 22, via %s)", addr, dev);
+        }
         log_info("root logins by key: %zu key(s) from %s", ov->keys.n_authorized,
                  ov->keys.sources[0] ? ov->keys.sources : "nowhere");
         if (o->fallback_seconds > 0)

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* NetState's life cycle: allocation, growth, ordering. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/rtnetlink.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -205,6 +208,21 @@ void netstate_sort(NetState *s) {
 
 const char *netstate_hostname(const NetState *s) {
         return s ? s->hostname : NULL;
+}
+
+int netstate_global_address(const NetState *s, size_t i, char ret_text[static 46], const char **ret_dev) {
+        const NetAddr *a;
+
+        if (i >= s->n_addrs)
+                return -ERANGE;
+        a = &s->addrs[i];
+        if (a->scope != RT_SCOPE_UNIVERSE || streq(a->dev, "lo"))
+                return -ENOENT;
+        if (!inet_ntop(a->family, a->local, ret_text, 46))
+                return -errno;
+        if (ret_dev)
+                *ret_dev = a->dev;
+        return 0;
 }
 
 void netstate_counts(const NetState *s, size_t *ret_links, size_t *ret_addrs, size_t *ret_routes, size_t *ret_rules) {

@@ -50,5 +50,11 @@ int netstate_render_resolv_conf(const NetState *s, char **ret);
 
 /* Read-only views for the agent. The hostname may be NULL. */
 const char *netstate_hostname(const NetState *s);
+/* The i-th captured address that reaches beyond the host (scope global,
+ * not loopback) as text without prefix length, e.g. "192.0.2.7" or
+ * "2001:db8::7", and its device. -ERANGE past the last one (walk i from 0);
+ * -ENOENT for an address of another scope (skip it). */
+int netstate_global_address(const NetState *s, size_t i, char ret_text[static 46], const char **ret_dev);
+
 /* Number of links, addresses, routes and rules captured. */
 void netstate_counts(const NetState *s, size_t *ret_links, size_t *ret_addrs, size_t *ret_routes, size_t *ret_rules);

@@ -19,18 +19,23 @@ sysroot_dir=$(sysroot/make-sysroot | tail -n 1)
 cross="$sysroot_dir/musl-cross.ini"
 [ -f "$cross" ] || { echo "error: $cross missing after make-sysroot" >&2; exit 1; }
 
-configure() { # dir args...
-        local dir=$1; shift
-        if [ -f "$dir/build.ninja" ]; then
-                meson configure "$dir" "$@" >/dev/null
+# setup_dir DIR STAMP ARGS...: configures DIR, again if it exists; starts
+# afresh when STAMP (what the directory was made for, e.g. the cross file of
+# a sysroot that has since been rebuilt under another key) changed.
+setup_dir() {
+        local dir=$1 stamp=$2; shift 2
+        if [ -f "$dir/build.ninja" ] && [ "$(cat "$dir/.setup-stamp" 2>/dev/null)" = "$stamp" ]; then
+                meson setup --reconfigure "$dir" "$@" >/dev/null
         else
+                rm -rf "$dir"
                 meson setup "$dir" "$@" >/dev/null
+                printf '%s\n' "$stamp" >"$dir/.setup-stamp"
         fi
 }
 
 step "configuring build/ (static musl release) and build-dev/ (glibc, sanitizers)"
-configure build --cross-file "$cross" --buildtype=release -Dwerror=true
-configure build-dev --buildtype=debug -Db_sanitize=address,undefined -Dwerror=true -Drescue=disabled
+setup_dir build "$cross" --cross-file "$cross" --buildtype=release -Dwerror=true
+setup_dir build-dev glibc --buildtype=debug -Db_sanitize=address,undefined -Dwerror=true -Drescue=disabled
 
 step "building (the rescue image is built from Debian packages on first use)"
 ninja -C build
