@@ -59,10 +59,10 @@ static int add_env(CpioWriter *w, const Overlay *ov, const AgentOptions *o) {
         if (asprintf(&text,
                      "RESCUE_FORMAT='1'\n"
                      "RESCUE_HOSTNAME=%s\n"
-                     "RESCUE_SSH_PORTS='22'\n"
+                     "RESCUE_SSH_PORTS='%s'\n"
                      "RESCUE_FALLBACK_SECONDS='%u'\n"
                      "RESCUE_AGENT_VERSION='%s'\n",
-                     host, o->fallback_seconds, PACKAGE_VERSION) < 0)
+                     host, ov->ports, o->fallback_seconds, PACKAGE_VERSION) < 0)
                 return -ENOMEM;
         return add_text(w, "etc/rescue/env", 0644, text);
 }
@@ -93,6 +93,19 @@ static int add_network(CpioWriter *w, const Overlay *ov) {
                 if ((r = add_text(w, "etc/hostname", 0644, line)) < 0)
                         return r;
         }
+        return 0;
+}
+
+static int capture_ports(const char *root, Overlay *ov) {
+        uint16_t ports[SSHD_MAX_PORTS];
+        size_t len = 0;
+        int n;
+
+        n = sshd_config_ports(root, ports);
+        if (n < 0)
+                return log_error_errno(n, "cannot read the sshd port(s) from /etc/ssh/sshd_config");
+        for (int i = 0; i < n; i++)
+                len += (size_t) snprintf(ov->ports + len, sizeof(ov->ports) - len, "%s%u", i ? " " : "", ports[i]);
         return 0;
 }
 
@@ -147,6 +160,9 @@ int overlay_build(const AgentOptions *o, Overlay *ret) {
                 goto fail;
         }
 
+        r = capture_ports(o->root, &ov);
+        if (r < 0)
+                goto fail;
         r = keys_add_host_keys(w, o->root, &ov.keys);
         if (r < 0)
                 goto fail;
@@ -210,7 +226,7 @@ void overlay_print_summary(const Overlay *ov, const AgentOptions *o) {
                         break;
                 if (r < 0)
                         continue;
-                log_info("log in again with: ssh root@%s (port 22, via %s)", addr, dev);
+                log_info("log in again with: ssh root@%s (port %s, via %s)", addr, ov->ports, dev);
         }
         log_info("root logins by key: %zu key(s) from %s", ov->keys.n_authorized,
                  ov->keys.sources[0] ? ov->keys.sources : "nowhere");

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "agent-keys.h"
+#include "agent-sshd.h"
 #include "agent.h"
 #include "netstate.h"
 
@@ -15,6 +16,7 @@ typedef struct Overlay {
         size_t unpacked_size;   /* bytes of cpio before compression */
         NetState *net;
         KeysReport keys;
+        char ports[SSHD_MAX_PORTS * 6];  /* "22 2222": where the rescue's sshd listens */
 } Overlay;
 
 /* Captures the host and builds the overlay. Logs failures. */
