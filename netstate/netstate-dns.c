@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "fileio.h"
 #include "netstate-internal.h"
 
 static int read_file_below(const char *root, const char *path, size_t max, char **ret) {
@@ -26,26 +27,7 @@ static int read_file_below(const char *root, const char *path, size_t max, char 
                 return -errno;
         if (!S_ISREG(st.st_mode))
                 return -EBADFD;
-        _cleanup_free_ char *buf = malloc(max + 1);
-        if (!buf)
-                return -ENOMEM;
-        size_t len = 0;
-        for (;;) {
-                ssize_t k = read(fd, buf + len, max + 1 - len);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (k == 0)
-                        break;
-                len += (size_t) k;
-                if (len > max)
-                        return -EFBIG;
-        }
-        buf[len] = '\0';
-        *ret = TAKE_PTR(buf);
-        return 0;
+        return read_full_fd(fd, max, ret, NULL);
 }
 
 /* Splits off the next whitespace-separated word of *p; NULL at the end. */
