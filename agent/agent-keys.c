@@ -266,21 +266,98 @@ static void note_source(KeysReport *report, const char *what, size_t count) {
                  used ? ", " : "", what, count);
 }
 
-int keys_add_authorized_keys(CpioWriter *w, const char *root, const char *extra_file, KeysReport *report) {
-        static const char *const names[] = { ".ssh/authorized_keys", ".ssh/authorized_keys2" };
-        _cleanup_free_ char *home = NULL, *buf = NULL;
-        size_t len = 0;
+#define KEYS_MAX_USERS 64
+
+static bool user_name_ok(const char *u) {
+        return u && *u && strlen(u) < 64 && !strchr(u, '/') && !streq(u, ".") && !streq(u, "..");
+}
+
+static int add_user(char **users, size_t *n, const char *name, size_t len) {
+        char *u;
+
+        if (len == 0 || *n >= KEYS_MAX_USERS)
+                return 0;
+        for (size_t i = 0; i < *n; i++)
+                if (strlen(users[i]) == len && strncmp(users[i], name, len) == 0)
+                        return 0;
+        u = strndup(name, len);
+        if (!u)
+                return -ENOMEM;
+        if (!user_name_ok(u)) {
+                free(u);
+                return 0;
+        }
+        users[(*n)++] = u;
+        return 0;
+}
+
+/* Who may become root in the rescue: root, the admin who ran us through
+ * sudo or doas, and the members of the groups that grant root on the host
+ * (sudo, wheel, admin). Not every user: a plain user must not become root. */
+static int admin_users(const char *root, char **users, size_t *n) {
+        static const char *const groups[] = { "sudo", "wheel", "admin" };
+        _cleanup_free_ char *text = NULL;
+        const char *env;
         int r;
 
-        r = passwd_home(root, "root", &home);
-        if (r < 0) {
-                home = strdup("/root");
-                if (!home)
-                        return -ENOMEM;
+        r = add_user(users, n, "root", 4);
+        if (r >= 0 && user_name_ok(env = getenv("SUDO_USER")))
+                r = add_user(users, n, env, strlen(env));
+        if (r >= 0 && user_name_ok(env = getenv("DOAS_USER")))
+                r = add_user(users, n, env, strlen(env));
+        if (r < 0)
+                return r;
+
+        r = read_below(root, "/etc/group", AUTHORIZED_KEYS_MAX, &text, NULL);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return log_error_errno(r, "cannot read /etc/group");
+        for (char *line = text, *next; line && *line; line = next) {
+                char *members;
+                size_t name_len = strcspn(line, ":\n");
+
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                for (size_t g = 0; g < ELEMENTSOF(groups); g++) {
+                        if (strlen(groups[g]) != name_len || strncmp(line, groups[g], name_len) != 0)
+                                continue;
+                        /* name:password:gid:member,member */
+                        members = line;
+                        for (int field = 0; field < 3 && members; field++) {
+                                members = strchr(members, ':');
+                                if (members)
+                                        members++;
+                        }
+                        for (const char *m = members; m && *m;) {
+                                size_t k = strcspn(m, ",\r");
+                                r = add_user(users, n, m, k);
+                                if (r < 0)
+                                        return r;
+                                m += k;
+                                m += strspn(m, ",\r");
+                        }
+                }
         }
+        return 0;
+}
+
+static int add_user_keys(const char *root, const char *user, char **buf, size_t *len, KeysReport *report) {
+        static const char *const names[] = { ".ssh/authorized_keys", ".ssh/authorized_keys2" };
+        _cleanup_free_ char *home = NULL;
+        int r;
+
+        r = passwd_home(root, user, &home);
+        if (r < 0 && streq(user, "root"))
+                home = strdup("/root");
+        else if (r < 0)
+                return 0;       /* listed in a group but not a user here */
+        if (!home)
+                return -ENOMEM;
 
         for (size_t i = 0; i < ELEMENTSOF(names); i++) {
-                _cleanup_free_ char *path = NULL, *text = NULL;
+                _cleanup_free_ char *path = NULL, *text = NULL, *what = NULL;
                 size_t count;
 
                 if (asprintf(&path, "%s/%s", streq(home, "/") ? "" : home, names[i]) < 0)
@@ -290,12 +367,30 @@ int keys_add_authorized_keys(CpioWriter *w, const char *root, const char *extra_
                         continue;
                 if (r < 0)
                         return log_error_errno(r, "cannot read %s", path);
-                r = append_key_lines(&buf, &len, text, &count);
+                r = append_key_lines(buf, len, text, &count);
                 if (r < 0)
                         return r;
                 report->n_authorized += count;
-                note_source(report, path, count);
+                if (asprintf(&what, "%s: %s", user, path) < 0)
+                        return -ENOMEM;
+                note_source(report, what, count);
         }
+        return 0;
+}
+
+int keys_add_authorized_keys(CpioWriter *w, const char *root, const char *extra_file, KeysReport *report) {
+        _cleanup_free_ char *buf = NULL;
+        char *users[KEYS_MAX_USERS];
+        size_t len = 0, n_users = 0;
+        int r;
+
+        r = admin_users(root, users, &n_users);
+        for (size_t i = 0; i < n_users && r >= 0; i++)
+                r = add_user_keys(root, users[i], &buf, &len, report);
+        for (size_t i = 0; i < n_users; i++)
+                free(users[i]);
+        if (r < 0)
+                return r;
 
         if (extra_file) {
                 _cleanup_free_ char *text = NULL;

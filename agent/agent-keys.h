@@ -26,8 +26,10 @@ typedef struct KeysReport {
 /* Adds etc/ssh/ssh_host_*_key{,.pub,-cert.pub} below root to w. Logs what it
  * skips. */
 int keys_add_host_keys(CpioWriter *w, const char *root, KeysReport *report);
-/* Adds root/.ssh/authorized_keys: root's own authorized_keys(2) below root
- * plus extra_file (may be NULL), lines kept as written, duplicates dropped. */
+/* Adds root/.ssh/authorized_keys: the authorized_keys(2) below root of
+ * root, of $SUDO_USER / $DOAS_USER and of the members of the sudo, wheel and
+ * admin groups, plus extra_file (may be NULL); lines kept as written,
+ * duplicates dropped. */
 int keys_add_authorized_keys(CpioWriter *w, const char *root, const char *extra_file, KeysReport *report);
 
 /* "SHA256:<base64>" of the key blob in an OpenSSH public key line, as

@@ -51,6 +51,78 @@ static void check_file(const CpioArchive *a, const char *root, const char *path,
         ASSERT_MEMEQ(e->data, e->size, data, size);
 }
 
+static void write_in(const char *dir, const char *path, const char *text) {
+        _cleanup_free_ char *full = tu_path_join(dir, path);
+        ASSERT_OK(tu_write_file(full, text, strlen(text)));
+}
+
+static void mkdirs_in(const char *dir, const char *const *paths) {
+        for (; *paths; paths++) {
+                _cleanup_free_ char *full = tu_path_join(dir, *paths);
+                ASSERT_EQ(mkdir(full, 0755), 0);
+        }
+}
+
+/* Root, the sudo/doas caller and members of sudo/wheel/admin get in; a plain
+ * user does not, whatever keys they have. */
+static void test_admins(void) {
+        static const char *const dirs[] = {
+                "etc", "root", "root/.ssh", "home", "home/alice", "home/alice/.ssh",
+                "home/carol", "home/carol/.ssh", "home/dave", "home/dave/.ssh", NULL,
+        };
+        _cleanup_free_ char *dir = NULL;
+        CpioWriter *w = NULL;
+        CpioArchive *a = NULL;
+        KeysReport report = {};
+        const CpioEntry *e;
+        const void *data;
+        size_t size;
+
+        ASSERT_OK(tu_mkdtemp("test-keys-admins", &dir));
+        mkdirs_in(dir, dirs);
+        write_in(dir, "etc/passwd",
+                 "root:x:0:0:root:/root:/bin/sh\n"
+                 "alice:x:1000:1000::/home/alice:/bin/sh\n"
+                 "carol:x:1001:1001::/home/carol:/bin/sh\n"
+                 "dave:x:1002:1002::/home/dave:/bin/sh\n");
+        write_in(dir, "etc/group",
+                 "root:x:0:\n"
+                 "sudo:x:27:alice,bob\n"
+                 "users:x:100:carol,alice\n"
+                 "wheel:x:10:\n");
+        write_in(dir, "root/.ssh/authorized_keys", "ssh-ed25519 AAAAroot root@x\n");
+        write_in(dir, "home/alice/.ssh/authorized_keys", "ssh-ed25519 AAAAalice alice@x\n");
+        write_in(dir, "home/carol/.ssh/authorized_keys", "ssh-ed25519 AAAAcarol carol@x\n");
+        write_in(dir, "home/dave/.ssh/authorized_keys2", "ssh-rsa AAAAdave dave@x\n");
+
+        ASSERT_EQ(setenv("SUDO_USER", "dave", 1), 0);
+        ASSERT_EQ(setenv("DOAS_USER", "../etc", 1), 0);     /* not a user name: ignored */
+        ASSERT_OK(cpio_writer_new(&w));
+        ASSERT_OK(keys_add_authorized_keys(w, dir, NULL, &report));
+        unsetenv("SUDO_USER");
+        unsetenv("DOAS_USER");
+
+        ASSERT_EQ(report.n_authorized, 3);
+        ASSERT_TRUE(strstr(report.sources, "dave: /home/dave/.ssh/authorized_keys2 (1)") != NULL);
+        ASSERT_TRUE(strstr(report.sources, "alice: /home/alice/.ssh/authorized_keys (1)") != NULL);
+        ASSERT_TRUE(strstr(report.sources, "carol") == NULL);
+
+        ASSERT_OK(cpio_writer_finish(w, &data, &size));
+        ASSERT_OK(cpio_reader_parse(data, size, &a));
+        e = cpio_archive_find(a, "root/.ssh/authorized_keys");
+        ASSERT_TRUE(e != NULL);
+        {
+                const char *expect =
+                        "ssh-ed25519 AAAAroot root@x\n"
+                        "ssh-rsa AAAAdave dave@x\n"
+                        "ssh-ed25519 AAAAalice alice@x\n";
+                ASSERT_MEMEQ(e->data, e->size, expect, strlen(expect));
+        }
+        cpio_archive_free(a);
+        cpio_writer_free(w);
+        tu_rm_rf(dir);
+}
+
 int main(void) {
         static const char passwd[] = "root:x:0:0:root:/home/admin-root:/bin/sh\n";
         static const char keys1[] =
@@ -114,6 +186,8 @@ int main(void) {
                         "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7 three\n";
                 ASSERT_MEMEQ(e->data, e->size, expect, strlen(expect));
         }
+
+        test_admins();
 
         ASSERT_ERROR(keys_fingerprint("not a key", type, sizeof(type), fp), EINVAL);
         ASSERT_ERROR(keys_fingerprint("ssh-ed25519 !!!!", type, sizeof(type), fp), EINVAL);
