@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent-drivers.h"
 #include "agent-image.h"
 #include "agent-log.h"
 #include "agent-overlay.h"
@@ -164,6 +165,37 @@ static void explain_load_failure(int r, const RescueImage *img, size_t initrd_si
         log_info("what to do: %s", e.advice);
 }
 
+/* A NIC the rescue kernel cannot drive stays down after the reboot. */
+static int check_drivers(const AgentOptions *o, const RescueImage *img) {
+        NicDriver nics[DRIVERS_MAX_NICS];
+        const void *aliases;
+        size_t size;
+        int n, missing = 0;
+
+        if (!img->payload || payload_get(img->payload, "modules.alias", &aliases, &size) < 0) {
+                log_warning("the rescue image carries no module list: cannot check it has drivers for this host's NICs");
+                return 0;
+        }
+        n = drivers_check(o->root, aliases, size, nics);
+        if (n < 0) {
+                log_warning("cannot list the NICs in /sys/class/net (%s): driver check skipped", strerror(-n));
+                return 0;
+        }
+        for (int i = 0; i < n; i++) {
+                if (nics[i].found)
+                        continue;
+                missing++;
+                log_error(-ENODEV, "the rescue kernel has no driver for %s (%s on this host, %s): it would stay down",
+                          nics[i].name, nics[i].host_driver[0] ? nics[i].host_driver : "driver unknown", nics[i].modalias);
+        }
+        if (missing > 0 && !o->force)
+                return log_error(-ENODEV, "refusing: use a rescue image with that driver (agent bundle), "
+                                          "or pass --force if you reach this host through another NIC");
+        if (missing > 0)
+                log_warning("--force: going on without a driver for %d NIC(s)", missing);
+        return 0;
+}
+
 /* Refuses, before anything changes, what would surely fail or lock out. */
 static int preflight(const AgentOptions *o, const RescueImage *img, const Overlay *ov, size_t initrd_size) {
         struct kexec_host_state host;
@@ -174,6 +206,8 @@ static int preflight(const AgentOptions *o, const RescueImage *img, const Overla
                                           "add keys to /root/.ssh/authorized_keys or pass --authorized-keys FILE");
         if (ov->keys.n_host_keys == 0)
                 log_warning("no SSH host keys in /etc/ssh: the rescue's sshd has none and cannot start");
+        if (check_drivers(o, img) < 0)
+                return -ENODEV;
 
         kexec_probe_host(NULL, &host);
         if (host.loaded == -ENOENT)
