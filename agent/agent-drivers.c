@@ -18,9 +18,9 @@ static int read_line_below(const char *root, const char *dev, const char *file, 
         _cleanup_free_ char *path = NULL, *text = NULL;
         int r;
 
-        if (asprintf(&path, "%s/sys/class/net/%s/%s", root ?: "", dev, file) < 0)
+        if (asprintf(&path, "/sys/class/net/%s/%s", dev, file) < 0)
                 return -ENOMEM;
-        r = read_full_file(path, 4096, &text, NULL);
+        r = read_full_file_below(root, path, 4096, &text, NULL);
         if (r < 0)
                 return r;
         text[strcspn(text, "\n")] = '\0';

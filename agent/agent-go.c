@@ -27,13 +27,11 @@
 /* console= arguments of the running kernel: without them the rescue is
  * silent on the operator's serial console. */
 static int host_console_args(const char *root, char **ret) {
-        _cleanup_free_ char *cmdline = NULL, *path = NULL, *out = NULL;
+        _cleanup_free_ char *cmdline = NULL, *out = NULL;
         size_t len = 0;
         int r;
 
-        if (asprintf(&path, "%s/proc/cmdline", root ?: "") < 0)
-                return -ENOMEM;
-        r = read_full_file(path, 64 * 1024, &cmdline, NULL);
+        r = read_full_file_below(root, "/proc/cmdline", 64 * 1024, &cmdline, NULL);
         if (r < 0)
                 return r;
         out = calloc(1, strlen(cmdline) + 1);

@@ -95,20 +95,12 @@ int keys_fingerprint(const char *line, char *ret_type, size_t type_size, char re
         return 0;
 }
 
-static int read_below(const char *root, const char *path, size_t max, char **ret, size_t *ret_size) {
-        _cleanup_free_ char *full = NULL;
-
-        if (asprintf(&full, "%s%s", root ?: "", path) < 0)
-                return -ENOMEM;
-        return read_full_file(full, max, ret, ret_size);
-}
-
 static int add_file_from(CpioWriter *w, const char *root, const char *path, uint32_t mode, bool required) {
         _cleanup_free_ char *data = NULL;
         size_t size;
         int r;
 
-        r = read_below(root, path, KEY_FILE_MAX, &data, &size);
+        r = read_full_file_below(root, path, KEY_FILE_MAX, &data, &size);
         if (r == -ENOENT && !required)
                 return 0;
         if (r < 0)
@@ -178,7 +170,7 @@ int keys_add_host_keys(CpioWriter *w, const char *root, KeysReport *report) {
                 r = add_file_from(w, root, pub, 0644, false);
                 if (r < 0)
                         break;
-                if (r > 0 && read_below(root, pub, KEY_FILE_MAX, &pub_data, NULL) >= 0 &&
+                if (r > 0 && read_full_file_below(root, pub, KEY_FILE_MAX, &pub_data, NULL) >= 0 &&
                     keys_fingerprint(pub_data, k->type, sizeof(k->type), k->fingerprint) < 0)
                         log_warning("%s does not hold a public key; no fingerprint shown", pub);
                 r = add_file_from(w, root, cert, 0644, false);
@@ -198,7 +190,7 @@ static int passwd_home(const char *root, const char *user, char **ret) {
         size_t ulen = strlen(user);
         int r;
 
-        r = read_below(root, "/etc/passwd", AUTHORIZED_KEYS_MAX, &passwd, NULL);
+        r = read_full_file_below(root, "/etc/passwd", AUTHORIZED_KEYS_MAX, &passwd, NULL);
         if (r < 0)
                 return r;
         for (char *line = passwd, *next; line && *line; line = next) {
@@ -308,7 +300,7 @@ static int admin_users(const char *root, char **users, size_t *n) {
         if (r < 0)
                 return r;
 
-        r = read_below(root, "/etc/group", AUTHORIZED_KEYS_MAX, &text, NULL);
+        r = read_full_file_below(root, "/etc/group", AUTHORIZED_KEYS_MAX, &text, NULL);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
@@ -362,7 +354,7 @@ static int add_user_keys(const char *root, const char *user, char **buf, size_t 
 
                 if (asprintf(&path, "%s/%s", streq(home, "/") ? "" : home, names[i]) < 0)
                         return -ENOMEM;
-                r = read_below(root, path, AUTHORIZED_KEYS_MAX, &text, NULL);
+                r = read_full_file_below(root, path, AUTHORIZED_KEYS_MAX, &text, NULL);
                 if (r == -ENOENT)
                         continue;
                 if (r < 0)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,6 +59,14 @@ int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret_
 
 int read_full_file(const char *path, size_t max_size, char **ret_data, size_t *ret_size) {
         return read_full_file_at(AT_FDCWD, path, max_size, ret_data, ret_size);
+}
+
+int read_full_file_below(const char *root, const char *path, size_t max_size, char **ret_data, size_t *ret_size) {
+        _cleanup_free_ char *full = NULL;
+
+        if (asprintf(&full, "%s%s", root ?: "", path) < 0)
+                return -ENOMEM;
+        return read_full_file(full, max_size, ret_data, ret_size);
 }
 
 int write_all(int fd, const void *data, size_t size) {

@@ -153,9 +153,14 @@ static void detail_memory(struct kexec_explanation *e, const struct kexec_host_s
                        mib(h->mem_total), mib(h->mem_total / 2), mib(h->mem_available));
 }
 
+/* What the load needed by the kernel's count; 0 when the facts do not say. */
+static uint64_t facts_memory_need(const struct kexec_load_facts *f) {
+        return f && f->kernel_init_size > 0 ? kexec_memory_need(f->kernel_init_size, f->initrd_size) : 0;
+}
+
 static void explain_einval(struct kexec_explanation *e, const struct kexec_host_state *h,
                            const struct kexec_load_facts *f) {
-        uint64_t need = f && f->kernel_init_size > 0 ? kexec_memory_need(f->kernel_init_size, f->initrd_size) : 0;
+        uint64_t need = facts_memory_need(f);
 
         if (f && f->cmdline_max > 0 && f->cmdline_len > f->cmdline_max) {
                 set(e, "command line too long for this kernel (its kexec loader keeps 30 bytes of "
@@ -236,17 +241,13 @@ void kexec_explain_load_error(int err, const struct kexec_host_state *host,
                 set(&e, "the kernel found no free physical memory range large enough for the rescue "
                         "kernel or initramfs",
                     "free memory (stop large services), use a smaller initramfs, or a host with more RAM");
-                detail_memory(&e, host, facts,
-                              facts && facts->kernel_init_size > 0 ?
-                              kexec_memory_need(facts->kernel_init_size, facts->initrd_size) : 0);
+                detail_memory(&e, host, facts, facts_memory_need(facts));
                 break;
         case ENOMEM:
                 set(&e, "out of memory while the kernel read and placed the images (it holds the files "
                         "and their final copies at the same time)",
                     "free memory (stop large services, drop caches) or use a smaller initramfs");
-                detail_memory(&e, host, facts,
-                              facts && facts->kernel_init_size > 0 ?
-                              kexec_memory_need(facts->kernel_init_size, facts->initrd_size) : 0);
+                detail_memory(&e, host, facts, facts_memory_need(facts));
                 break;
         case EINVAL:
                 explain_einval(&e, host, facts);

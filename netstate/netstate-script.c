@@ -76,29 +76,31 @@ static void put_prefix(Script *x, const char *keyword, int family, const void *a
         netbuf_done(&b);
 }
 
-/* ` || fail '<what>'` and a newline; the message is built like printf. */
-static void or_fail(Script *x, const char *fmt, ...) _printf_(2, 3);
-static void or_fail(Script *x, const char *fmt, ...) {
+/* prefix ("fail " or " || fail "), the message quoted for the shell, a newline. */
+static void vput_fail(Script *x, const char *prefix, const char *fmt, va_list ap) {
         char msg[512];
-        va_list ap;
-        va_start(ap, fmt);
+
         vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
-        put(x, " || fail ");
+        put(x, prefix);
         q(x, msg);
         put(x, "\n");
 }
 
-static void fail_line(Script *x, const char *fmt, ...) _printf_(2, 3);
-static void fail_line(Script *x, const char *fmt, ...) {
-        char msg[512];
+/* ` || fail '<what>'` and a newline; the message is built like printf. */
+static void or_fail(Script *x, const char *fmt, ...) _printf_(2, 3);
+static void or_fail(Script *x, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
+        vput_fail(x, " || fail ", fmt, ap);
         va_end(ap);
-        put(x, "fail ");
-        q(x, msg);
-        put(x, "\n");
+}
+
+static void fail_line(Script *x, const char *fmt, ...) _printf_(2, 3);
+static void fail_line(Script *x, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vput_fail(x, "fail ", fmt, ap);
+        va_end(ap);
 }
 
 static bool is_zero(const uint8_t *p, size_t n) {
