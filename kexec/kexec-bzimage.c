@@ -24,10 +24,12 @@
 #define BZ_HEADER_MAGIC     0x202
 #define BZ_VERSION          0x206
 #define BZ_LOADFLAGS        0x211
+#define BZ_INITRD_ADDR_MAX  0x22c
 #define BZ_KERNEL_ALIGNMENT 0x230
 #define BZ_RELOCATABLE      0x234
 #define BZ_XLOADFLAGS       0x236
 #define BZ_CMDLINE_SIZE     0x238
+#define BZ_PREF_ADDRESS     0x258
 #define BZ_INIT_SIZE        0x260
 
 #define BZ_LOADED_HIGH 0x01
@@ -138,14 +140,20 @@ static enum kexec_bzimage_verdict check_setup_header(const uint8_t *p, size_t le
         info->setup_sects = p[BZ_SETUP_SECTS] ? p[BZ_SETUP_SECTS] : 4;
         info->loadflags = p[BZ_LOADFLAGS];
         info->cmdline_size = 255;       /* before 2.06 */
+        info->initrd_addr_max = 0x37ffffff;     /* before 2.03 */
+        if (info->protocol >= 0x0203)
+                info->initrd_addr_max = get32(p, BZ_INITRD_ADDR_MAX);
         if (info->protocol >= 0x0205) {
                 info->kernel_alignment = get32(p, BZ_KERNEL_ALIGNMENT);
                 info->relocatable = p[BZ_RELOCATABLE] != 0;
         }
         if (info->protocol >= 0x0206)
                 info->cmdline_size = get32(p, BZ_CMDLINE_SIZE);
-        if (info->protocol >= 0x020a)
+        if (info->protocol >= 0x020a) {
                 info->init_size = get32(p, BZ_INIT_SIZE);
+                info->pref_address = (uint64_t) get32(p, BZ_PREF_ADDRESS) |
+                                     (uint64_t) get32(p, BZ_PREF_ADDRESS + 4) << 32;
+        }
         if (info->protocol >= 0x020c)
                 info->xloadflags = get16(p, BZ_XLOADFLAGS);
 

@@ -187,7 +187,8 @@ static void explain_einval(struct kexec_explanation *e, const struct kexec_host_
 static void explain_enoexec(struct kexec_explanation *e, const struct kexec_host_state *h) {
         if (h && h->efi_platform_size == 32) {
                 set(e, "the running kernel cannot load a 64-bit kernel: the firmware is 32-bit EFI",
-                    "this host needs the kexec_load path, which is not implemented yet");
+                    "boot the rescue through the firmware (the provider's rescue mode or a boot medium): the agent "
+                    "does not work around a refusal with kexec_load");
                 detail(e, "fw_platform_size: 32");
                 return;
         }
@@ -203,9 +204,12 @@ static void explain_enosys(struct kexec_explanation *e, const struct kexec_host_
                 detail(e, "/sys/kernel/kexec_loaded is missing");
                 return;
         }
-        set(e, "this kernel lacks kexec_file_load (built without CONFIG_KEXEC_FILE, or a seccomp "
-               "filter hides it); the kexec_load fallback for x86_64 is not implemented yet",
-            "run on a kernel with CONFIG_KEXEC_FILE (every current distribution kernel has it)");
+        /* The load guard tries kexec_load after an ENOSYS of kexec_file_load:
+         * ENOSYS here means both are missing or hidden. */
+        set(e, "this kernel has neither kexec_file_load nor kexec_load (built without them, or a "
+               "seccomp filter hides them)",
+            "kexec cannot work here; look for a seccomp filter (a container or a systemd service "
+            "sandbox) or reboot through the firmware");
 }
 
 void kexec_explain_load_error(int err, const struct kexec_host_state *host,
@@ -285,6 +289,12 @@ void kexec_explain_load_error(int err, const struct kexec_host_state *host,
                 break;
         case EINTR:
                 set(&e, "interrupted by a signal", "retry");
+                break;
+        case ENOENT:
+                /* Only the kexec_load fallback reads files of its own. */
+                set(&e, "the kexec_load fallback found no memory map to hand to the rescue kernel "
+                        "(neither /sys/firmware/memmap nor /sys/kernel/boot_params/data)",
+                    "mount sysfs on /sys; the running kernel needs CONFIG_FIRMWARE_MEMMAP or x86 boot_params in sysfs");
                 break;
         case EFAULT:
                 set(&e, "bug: a bad address was passed to kexec_file_load", "please report this");

@@ -6,9 +6,16 @@
  * Each returns >= 0 on success or -errno, converted on the syscall line. */
 #pragma once
 
+#include <linux/kexec.h>
+
 /* kexec_file_load(2). cmdline_len counts the terminating NUL. */
 int kexec_sys_file_load(int kernel_fd, int initrd_fd, unsigned long cmdline_len,
                         const char *cmdline, unsigned long flags);
+
+/* kexec_load(2): segments are copied into the kernel now; nr_segments 0
+ * unloads. flags carries the KEXEC_ARCH_* of the image. */
+int kexec_sys_load(unsigned long entry, unsigned long nr_segments,
+                   const struct kexec_segment *segments, unsigned long flags);
 
 /* reboot(2) with both magic numbers; cmd is a LINUX_REBOOT_CMD_* value.
  * Returns only on failure when cmd reboots. */

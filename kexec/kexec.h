@@ -58,7 +58,8 @@ const char *kexec_memfd_strerror(int err);
  * A failed load leaves any previously loaded kernel in place. */
 int kexec_file_load_fds(int kernel_fd, int initrd_fd, const char *cmdline, unsigned long flags);
 
-/* Unloads the kernel loaded for kexec reboot (KEXEC_FILE_UNLOAD); 0 also
+/* Unloads the kernel loaded for kexec reboot (KEXEC_FILE_UNLOAD, or
+ * kexec_load with no segments where kexec_file_load is missing); 0 also
  * when none was loaded. */
 int kexec_unload(void);
 
@@ -82,8 +83,18 @@ int kexec_reboot(void);
 struct kexec_load_guard {
         bool loaded;
         unsigned long flags;
+        /* Set by the caller before loading, for tests only: skip
+         * kexec_file_load and take the kexec_load path as if it were
+         * missing (AGENT_FORCE_KEXEC_LOAD=1 in the agent). */
+        bool force_kexec_load;
+        /* Set on success: the kernel was loaded with kexec_load (the x86_64
+         * fallback, below), because kexec_file_load is missing (ENOSYS). */
+        bool used_kexec_load;
 };
 
+/* kexec_file_load_fds(); only when that returns ENOSYS (never after a
+ * refusal such as EPERM or a signature error) and flags is 0, the
+ * kexec_load fallback kexec_x86_load_fds() with the real root. */
 int kexec_load_guarded(struct kexec_load_guard *guard, int kernel_fd, int initrd_fd,
                        const char *cmdline, unsigned long flags);
 void kexec_load_guard_keep(struct kexec_load_guard *guard);
@@ -208,6 +219,8 @@ struct kexec_bzimage_info {
         uint32_t kernel_alignment;     /* 2.05+ */
         uint32_t cmdline_size;         /* longest cmdline without the NUL; 255 before 2.06 */
         uint32_t init_size;            /* memory the kernel needs to boot; 0 before 2.10 */
+        uint32_t initrd_addr_max;      /* highest initrd byte; 0x37ffffff before 2.03 */
+        uint64_t pref_address;         /* preferred load address; 0 before 2.10 */
         bool pe;                       /* "MZ" + PE header: an EFI stub */
         uint16_t pe_machine;           /* 0x8664 x86_64, 0xaa64 arm64 */
         bool pe_signed;                /* a certificate table inside the file */
@@ -265,3 +278,113 @@ void kexec_explain_reboot_error(int err, const struct kexec_host_state *host,
                                 struct kexec_explanation *ret);
 /* The summary of kexec_explain_load_error() without facts; never NULL. */
 const char *kexec_strerror_load(int err);
+
+/* ---- the firmware memory map (kexec-memmap.c) -------------------------- */
+
+/* boot_params holds 128 e820 entries (E820_MAX_ENTRIES_ZEROPAGE). */
+#define KEXEC_MEMMAP_MAX 128
+
+/* e820 types (arch/x86/include/asm/e820/types.h). */
+enum kexec_e820_type {
+        KEXEC_E820_RAM           = 1,
+        KEXEC_E820_RESERVED      = 2,
+        KEXEC_E820_ACPI          = 3,
+        KEXEC_E820_NVS           = 4,
+        KEXEC_E820_UNUSABLE      = 5,
+        KEXEC_E820_PMEM          = 7,
+        KEXEC_E820_PRAM          = 12,
+        KEXEC_E820_SOFT_RESERVED = 0xefffffff,
+};
+
+struct kexec_memmap_entry {
+        uint64_t addr;
+        uint64_t size;
+        uint32_t type;                 /* enum kexec_e820_type */
+};
+
+struct kexec_memmap {
+        size_t n;
+        struct kexec_memmap_entry entries[KEXEC_MEMMAP_MAX];   /* sorted by addr */
+};
+
+/* The memory map the firmware gave the running kernel, as the next kernel
+ * must get it: /sys/firmware/memmap (CONFIG_FIRMWARE_MEMMAP), else the e820
+ * table of /sys/kernel/boot_params/data. Adjacent entries of one type are
+ * merged; -E2BIG beyond KEXEC_MEMMAP_MAX, -ENODATA without any RAM. */
+int kexec_memmap_read(const char *root, struct kexec_memmap *ret);
+/* The e820 type of a /sys/firmware/memmap/N/type string; unknown words are
+ * KEXEC_E820_RESERVED. */
+uint32_t kexec_e820_type_from_string(const char *s);
+
+/* ---- kexec_load of an x86_64 bzImage (kexec-load-x86.c) ---------------- */
+/* For kernels without kexec_file_load (ENOSYS): we do in user space what
+ * the kernel's bzImage64 loader does, and bring our own purgatory
+ * (purgatory-x86_64.S): it loads a flat GDT, sets rsi to boot_params and
+ * jumps to the kernel's 64-bit entry. No SHA-256 pass over the segments. */
+
+/* What of the running system goes into the next kernel's boot_params. */
+struct kexec_x86_host {
+        struct kexec_memmap memmap;
+        uint64_t acpi_rsdp_addr;       /* 0: the kernel scans the BIOS area */
+        bool have_boot_params;         /* the fields below were read */
+        uint8_t screen_info[64];
+        uint32_t hardware_subarch;
+        uint64_t hardware_subarch_data;
+};
+
+/* The memory map, the ACPI RSDP (/sys/firmware/efi/systab, else boot_params)
+ * and screen_info of /sys/kernel/boot_params/data. Only a missing memory
+ * map fails (kexec_memmap_read()). */
+int kexec_x86_host_read(const char *root, struct kexec_x86_host *ret);
+
+/* purgatory, boot_params + cmdline, kernel, initrd (if any), in this order */
+enum {
+        KEXEC_X86_SEG_PURGATORY,
+        KEXEC_X86_SEG_BOOT,
+        KEXEC_X86_SEG_KERNEL,
+        KEXEC_X86_SEG_INITRD,
+        _KEXEC_X86_SEG_MAX,
+};
+
+struct kexec_x86_segment {
+        const void *buf;               /* bufsz bytes; the rest of memsz is zeroed */
+        size_t bufsz;
+        uint64_t mem;                  /* physical address, page aligned */
+        uint64_t memsz;                /* page multiple */
+};
+
+/* Bytes of boot_params (the "zero page"). */
+#define KEXEC_X86_BOOT_PARAMS_SIZE 4096u
+
+struct kexec_x86_load {
+        uint64_t entry;                /* where the kernel jumps: the purgatory */
+        uint64_t kernel_entry;         /* kernel load address + 0x200 */
+        uint64_t boot_params_addr;
+        uint64_t cmdline_addr;
+        size_t n_segments;
+        struct kexec_x86_segment segments[_KEXEC_X86_SEG_MAX];
+        /* owned: the purgatory with its parameters, boot_params + cmdline */
+        uint8_t *purgatory;
+        uint8_t *boot;
+};
+
+/* Lays out kernel (a whole bzImage) and initrd (NULL/0: none) with cmdline
+ * (NULL = "") in host's usable RAM, below 4 GiB: the kernel at the first
+ * address >= pref_address aligned to kernel_alignment with init_size room,
+ * the initrd as high as initrd_addr_max allows, boot_params, cmdline and
+ * purgatory in low memory (below 1 MiB) where there is room. The segments
+ * point into kernel and initrd: keep them mapped until loaded. -ENOEXEC for
+ * an image without the 64-bit entry or not relocatable, -E2BIG for a
+ * cmdline longer than the image's cmdline_size, -EADDRNOTAVAIL when
+ * something does not fit, -ENOSYS on builds for other architectures.
+ * Free with kexec_x86_load_done(). */
+int kexec_x86_load_prepare(const struct kexec_x86_host *host, const void *kernel, size_t kernel_size,
+                           const void *initrd, size_t initrd_size, const char *cmdline,
+                           struct kexec_x86_load *ret);
+void kexec_x86_load_done(struct kexec_x86_load *l);
+
+/* Reads the host (kexec_x86_host_read(root)), maps the two fds read-only
+ * and loads them with kexec_load(2) for the next kexec reboot. initrd_fd
+ * -1: none. Errors: the above, or the kernel's (EPERM, EBUSY, EINVAL for
+ * more than half of RAM, ENOSYS without CONFIG_KEXEC). */
+int kexec_x86_load_fds(const char *root, int kernel_fd, int initrd_fd, const char *cmdline);
