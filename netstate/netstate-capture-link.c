@@ -40,6 +40,17 @@ static void parse_info_data(NetLink *l, struct nlattr *data) {
                 uint32_t primary;
                 if (netstate_attr_u32(tb[IFLA_BOND_PRIMARY], &primary) == 0)
                         l->primary_ifindex = (int) primary;
+                for (unsigned o = 0; o < NETSTATE_BOND_OPTS; o++) {
+                        const NetBondOpt *opt = &netstate_bond_opts[o];
+                        uint32_t v32;
+                        uint8_t v8;
+                        if (opt->attr > 63)
+                                continue;
+                        if (opt->size == 1 && netstate_attr_u8(tb[opt->attr], &v8) == 0)
+                                l->bond_opt[o] = v8;
+                        else if (opt->size == 4 && netstate_attr_u32(tb[opt->attr], &v32) == 0)
+                                l->bond_opt[o] = v32;
+                }
         } else if (strcmp(l->kind, "macvlan") == 0) {
                 if (nla_parse_nested(tb, IFLA_MACVLAN_MAX, data, NULL) < 0)
                         return;
@@ -71,6 +82,8 @@ int netstate_link_from_msg(NetState *s, struct nlmsghdr *nlh) {
                 return s->n_links >= NETSTATE_OBJECTS_MAX ? -E2BIG : -ENOMEM;
         l->ifindex = ifi->ifi_index;
         l->bond_mode = -1;
+        for (unsigned o = 0; o < NETSTATE_BOND_OPTS; o++)
+                l->bond_opt[o] = -1;
         if (netstate_attr_str(tb[IFLA_IFNAME], l->name, sizeof(l->name)) < 0)
                 return -EBADMSG;
         (void) netstate_attr_hwaddr(tb[IFLA_ADDRESS], l->mac, &l->mac_len);

@@ -7,7 +7,8 @@
  *   dns      nameserver= | search= | option=        (one per line, in order)
  *   link     name= index= mac= perm= mtu= [up] [loopback] kind= parent= master=
  *            vlan-id= vlan-protocol= bond-mode= bond-miimon= bond-primary=
- *            macvlan-mode=
+ *            bond-lacp-rate= bond-xmit-hash-policy= bond-ad-select=
+ *            bond-min-links= macvlan-mode=
  *   addr     dev= family= local=ADDR/LEN peer= brd= label= scope= flags=a,b
  *            [dynamic]
  *   route    family= table= type= dst= from= tos= via= dev= weight= [onlink]
@@ -90,6 +91,15 @@ static void put_link(NetBuf *b, const NetLink *l) {
                 put_ku(b, "bond-miimon", l->bond_miimon);
         if (l->bond_primary[0])
                 put_kv(b, "bond-primary", l->bond_primary);
+        for (unsigned o = 0; o < NETSTATE_BOND_OPTS; o++) {
+                if (l->bond_opt[o] < 0)
+                        continue;
+                const char *name = netstate_bond_opt_to_string(o, l->bond_opt[o]);
+                if (name)
+                        put_kv(b, netstate_bond_opts[o].key, name);
+                else
+                        put_ku(b, netstate_bond_opts[o].key, (unsigned long) l->bond_opt[o]);
+        }
         if (l->macvlan_mode) {
                 const char *m = netstate_macvlan_mode_to_string(l->macvlan_mode);
                 if (m)

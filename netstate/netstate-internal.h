@@ -29,6 +29,35 @@ struct nlattr;
 #define NETSTATE_RESOLV_CONF_MAX  (1u << 20)
 #define NETSTATE_DUMP_RETRIES     8u
 
+/* Bond settings beyond mode, miimon and primary, in a table so capture,
+ * text, JSON, script and restore handle them alike (netstate-names.c). */
+enum {
+        NETSTATE_BOND_LACP_RATE,
+        NETSTATE_BOND_XMIT_HASH_POLICY,
+        NETSTATE_BOND_AD_SELECT,
+        NETSTATE_BOND_MIN_LINKS,
+        NETSTATE_BOND_OPTS,
+};
+
+typedef struct NetBondOpt {
+        const char *key;                     /* text format, e.g. "bond-lacp-rate" */
+        const char *json;                    /* JSON, e.g. "bond_lacp_rate" */
+        const char *sysfs;                   /* /sys/class/net/<bond>/bonding/<sysfs> */
+        int attr;                            /* IFLA_BOND_* */
+        unsigned size;                       /* of the attribute: 1 or 4 */
+        const char *const *names;            /* by value, as sysfs and `ip -d` say them; NULL: a number */
+        size_t n_names;
+} NetBondOpt;
+
+extern const NetBondOpt netstate_bond_opts[NETSTATE_BOND_OPTS];
+/* A value's name, or NULL for a number without one. */
+const char *netstate_bond_opt_to_string(unsigned opt, int64_t value);
+int netstate_bond_opt_from_string(unsigned opt, const char *s, int64_t *ret);
+/* Whether a restore sets it: the kernel refuses 802.3ad settings in other
+ * modes, and a default value need not be set. */
+struct NetLink;
+bool netstate_bond_opt_wanted(const struct NetLink *l, unsigned opt);
+
 typedef struct NetIP {
         int family;             /* AF_INET, AF_INET6, or 0 for none */
         uint8_t bytes[16];
@@ -52,6 +81,7 @@ typedef struct NetLink {
         int bond_mode;                       /* BOND_MODE_*; -1 unknown */
         uint32_t bond_miimon;
         char bond_primary[IFNAMSIZ];
+        int64_t bond_opt[NETSTATE_BOND_OPTS]; /* NETSTATE_BOND_*; -1 unknown */
         uint32_t macvlan_mode;               /* MACVLAN_MODE_*; 0 unknown */
 
         /* Only while capturing: resolved to names at the end. */
@@ -150,6 +180,18 @@ int netstate_strv_push(NetStrv *v, const char *value, size_t max_items);
 void netstate_strv_free(NetStrv *v);
 const NetLink *netstate_find_link(const NetState *s, const char *name);
 void netstate_sort(NetState *s);
+/* What a restore (netlink or script) does with a link: creates it (bond,
+ * bridge, vlan, macvlan, dummy, ifb), finds it by MAC (a NIC; a veth), or
+ * skips it with a warning: a kind it can neither make nor find (tun,
+ * wireguard, vxlan...), a NIC without a MAC, or a link stacked on such a one.
+ * The *_skipped_cause() functions return the skipped link that an object
+ * depends on (itself for a link), NULL when it can be restored. */
+bool netstate_link_is_created(const NetLink *l);
+bool netstate_link_is_matched(const NetLink *l);
+const NetLink *netstate_link_skipped_cause(const NetState *s, const NetLink *l);
+const NetLink *netstate_dev_skipped_cause(const NetState *s, const char *dev);
+const NetLink *netstate_route_skipped_cause(const NetState *s, const NetRoute *r);
+
 size_t netstate_family_len(int family);
 bool netstate_name_valid(const char *name);
 
@@ -213,6 +255,10 @@ typedef int (*netstate_msg_fn)(NetState *s, struct nlmsghdr *nlh);
 int netstate_netlink_dump(struct nl_sock *sk, int type, int family, netstate_msg_fn fn, NetState *s);
 int netstate_netlink_open(struct nl_sock **ret);
 void netstate_netlink_close(struct nl_sock *sk);
+struct nl_msg;
+/* Sends msg (always freed) and waits for the kernel's answer: 0 for its ACK,
+ * or the kernel's own -errno. */
+int netstate_netlink_request(struct nl_sock *sk, struct nl_msg *msg);
 /* Attribute readers that check the payload length (-ENODATA when absent or
  * short; strings and hardware addresses -EINVAL when empty or too long). */
 int netstate_attr_u32(const struct nlattr *a, uint32_t *ret);
@@ -241,3 +287,41 @@ int netstate_routes_resolve(NetState *s);
 int netstate_capture_dns(NetState *s, const char *root);
 int netstate_capture_hostname(NetState *s, const char *root);
 int netstate_parse_resolv_conf(NetState *s, const char *text);
+
+/* netstate-restore*.c: the state of one netstate_restore() run. */
+typedef struct Restore {
+        const NetState *s;
+        const NetStateRestoreOptions *o;
+        struct nl_sock *sk;
+        NetState *live;                      /* the links found at the start */
+        int *ifindex;                        /* per captured link: its live index, 0 unknown */
+        const NetLink **found;               /* per captured link: the live link it matched */
+        unsigned failed;
+} Restore;
+
+/* Reports one object: result 0 done, 1 would be done, -errno failed. */
+void restore_report(Restore *x, int result, const char *fmt, ...) _printf_(3, 4);
+/* Sends a request (msg always freed); 1 without sending in a dry run. */
+int restore_send(Restore *x, struct nl_msg *msg);
+/* The live ifindex of the link that carries the captured name; -ENODEV
+ * when it was not found or not created. */
+int restore_link_index(const Restore *x, const char *name);
+/* The live link of that name now (a fresh dump); -ENODEV when none. */
+int restore_live_link(Restore *x, const char *name, NetLink *ret);
+const NetLink *restore_master_of(const Restore *x, const NetLink *l);
+bool restore_link_is_created(const NetLink *l);
+bool restore_link_is_matched(const NetLink *l);
+
+/* netstate-restore-link.c: everything after the NICs were found and named. */
+void restore_link_mac_mtu(Restore *x, size_t i, bool with_mac);
+void restore_create_links(Restore *x);
+void restore_links_up(Restore *x);
+/* Brings one link down or up by index. */
+int restore_link_set_up(Restore *x, int ifindex, bool up);
+int restore_link_rename(Restore *x, int ifindex, const char *name);
+
+/* netstate-restore-addr.c */
+void restore_addresses(Restore *x);
+/* netstate-restore-route.c */
+void restore_routes(Restore *x);
+void restore_rules(Restore *x);

@@ -99,6 +99,15 @@ static void link_json(NetBuf *b, const NetLink *l) {
                 kv_u(b, &f, "bond_miimon", l->bond_miimon);
         if (l->bond_primary[0])
                 kv_str(b, &f, "bond_primary", l->bond_primary);
+        for (unsigned o = 0; o < NETSTATE_BOND_OPTS; o++) {
+                if (l->bond_opt[o] < 0)
+                        continue;
+                const char *name = netstate_bond_opt_to_string(o, l->bond_opt[o]);
+                if (name)
+                        kv_str(b, &f, netstate_bond_opts[o].json, name);
+                else
+                        kv_u(b, &f, netstate_bond_opts[o].json, (unsigned long) l->bond_opt[o]);
+        }
         if (l->macvlan_mode) {
                 const char *m = netstate_macvlan_mode_to_string(l->macvlan_mode);
                 if (m)

@@ -214,6 +214,51 @@ int netstate_bond_mode_from_string(const char *s, int *ret) {
         return 0;
 }
 
+static const char *const lacp_rates[] = { "slow", "fast" };
+static const char *const xmit_hash_policies[] = {
+        "layer2", "layer3+4", "layer2+3", "encap2+3", "encap3+4", "vlan+srcmac",
+};
+static const char *const ad_selects[] = { "stable", "bandwidth", "count" };
+
+const NetBondOpt netstate_bond_opts[NETSTATE_BOND_OPTS] = {
+        [NETSTATE_BOND_LACP_RATE] = { "bond-lacp-rate", "bond_lacp_rate", "lacp_rate", IFLA_BOND_AD_LACP_RATE, 1,
+                                      lacp_rates, ELEMENTSOF(lacp_rates) },
+        [NETSTATE_BOND_XMIT_HASH_POLICY] = { "bond-xmit-hash-policy", "bond_xmit_hash_policy", "xmit_hash_policy",
+                                             IFLA_BOND_XMIT_HASH_POLICY, 1, xmit_hash_policies,
+                                             ELEMENTSOF(xmit_hash_policies) },
+        [NETSTATE_BOND_AD_SELECT] = { "bond-ad-select", "bond_ad_select", "ad_select", IFLA_BOND_AD_SELECT, 1,
+                                      ad_selects, ELEMENTSOF(ad_selects) },
+        [NETSTATE_BOND_MIN_LINKS] = { "bond-min-links", "bond_min_links", "min_links", IFLA_BOND_MIN_LINKS, 4,
+                                      NULL, 0 },
+};
+
+const char *netstate_bond_opt_to_string(unsigned opt, int64_t value) {
+        const NetBondOpt *o = &netstate_bond_opts[opt];
+        return value >= 0 && (uint64_t) value < o->n_names ? o->names[value] : NULL;
+}
+
+int netstate_bond_opt_from_string(unsigned opt, const char *s, int64_t *ret) {
+        const NetBondOpt *o = &netstate_bond_opts[opt];
+        for (size_t i = 0; i < o->n_names; i++)
+                if (strcmp(o->names[i], s) == 0) {
+                        *ret = (int64_t) i;
+                        return 0;
+                }
+        uint32_t v;
+        if (parse_uint(s, o->size == 1 ? UINT8_MAX : UINT32_MAX, &v) < 0)
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+/* BOND_MODE_8023AD of linux/if_bonding.h, whose linux/if.h clashes with
+ * musl's net/if.h. */
+#define BOND_MODE_8023AD 4
+
+bool netstate_bond_opt_wanted(const NetLink *l, unsigned opt) {
+        return l->bond_opt[opt] > 0 || (l->bond_opt[opt] == 0 && l->bond_mode == BOND_MODE_8023AD);
+}
+
 static const NameNum macvlan_modes[] = {
         { "private", MACVLAN_MODE_PRIVATE },
         { "vepa", MACVLAN_MODE_VEPA },

@@ -227,3 +227,53 @@ int netstate_netlink_dump(struct nl_sock *sk, int type, int family, netstate_msg
          * restarts the whole capture. */
         return r < 0 ? netstate_errno_from_nl(r) : 0;
 }
+
+typedef struct RequestContext {
+        int error;
+        bool answered;
+} RequestContext;
+
+static int on_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *userdata) {
+        RequestContext *c = userdata;
+        c->error = e->error < 0 ? e->error : -EIO;
+        c->answered = true;
+        return NL_STOP;
+}
+
+static int on_ack(struct nl_msg *msg, void *userdata) {
+        RequestContext *c = userdata;
+        c->answered = true;
+        return NL_STOP;
+}
+
+int netstate_netlink_request(struct nl_sock *sk, struct nl_msg *msg) {
+        _cleanup_(nl_cb_putp) struct nl_cb *base = nl_socket_get_cb(sk);
+        _cleanup_(nl_cb_putp) struct nl_cb *cb = base ? nl_cb_clone(base) : NULL;
+        RequestContext c = {};
+        int r;
+
+        if (!cb) {
+                nlmsg_free(msg);
+                return -ENOMEM;
+        }
+        /* Our own error callback: libnl would turn the kernel's errno into
+         * an NLE_* code and lose it (ENETUNREACH, ESRCH... all become one). */
+        if (nl_cb_err(cb, NL_CB_CUSTOM, on_error, &c) < 0 ||
+            nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &c) < 0) {
+                nlmsg_free(msg);
+                return -ENOMEM;
+        }
+        nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+        r = nl_send_auto(sk, msg);
+        nlmsg_free(msg);
+        if (r < 0)
+                return netstate_errno_from_nl(r);
+        while (!c.answered) {
+                r = nl_recvmsgs(sk, cb);
+                if (c.error < 0)
+                        return c.error;
+                if (r < 0)
+                        return netstate_errno_from_nl(r);
+        }
+        return 0;
+}

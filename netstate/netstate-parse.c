@@ -165,6 +165,8 @@ static int parse_link(NetState *s, const Line *l) {
         if (!k)
                 return s->n_links >= NETSTATE_OBJECTS_MAX ? -E2BIG : -ENOMEM;
         k->bond_mode = -1;
+        for (unsigned o = 0; o < NETSTATE_BOND_OPTS; o++)
+                k->bond_opt[o] = -1;
 
         const char *v = get(l, "name");
         if (!v || copy_name(v, k->name) < 0)
@@ -208,6 +210,10 @@ static int parse_link(NetState *s, const Line *l) {
                 return -EBADMSG;
         if (opt_u32(l, "bond-miimon", UINT32_MAX, &k->bond_miimon) < 0)
                 return -EBADMSG;
+        for (unsigned o = 0; o < NETSTATE_BOND_OPTS; o++)
+                if ((v = get(l, netstate_bond_opts[o].key)) &&
+                    netstate_bond_opt_from_string(o, v, &k->bond_opt[o]) < 0)
+                        return -EBADMSG;
         if ((v = get(l, "macvlan-mode")) && netstate_macvlan_mode_from_string(v, &k->macvlan_mode) < 0)
                 return -EBADMSG;
         return 0;

@@ -9,8 +9,10 @@
  * its first nexthop, or to equal weights for IPv6, to keep the box
  * reachable). Every value comes from the captured host and is single-quoted. */
 #include <net/if.h>
+#include <inttypes.h>
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +27,7 @@ static const char script_head[] =
         "# NETWORK_SYSFS (default /sys/class/net).\n"
         "failed=0\n"
         "fail() { echo \"network: $1 failed\" >&2; failed=1; }\n"
+        "skipped() { echo \"network: $1 skipped\" >&2; }\n"
         "if [ \"${IPROUTE2-auto}\" = auto ]; then\n"
         "\tIPROUTE2=\n"
         "\tfor _p in /usr/sbin/ip /sbin/ip /usr/bin/ip /bin/ip; do\n"
@@ -103,6 +106,15 @@ static void fail_line(Script *x, const char *fmt, ...) {
         va_end(ap);
 }
 
+/* A warning, not a failure: `skipped '<what>'` and a newline. */
+static void skip_line(Script *x, const char *fmt, ...) _printf_(2, 3);
+static void skip_line(Script *x, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vput_fail(x, "skipped ", fmt, ap);
+        va_end(ap);
+}
+
 static bool is_zero(const uint8_t *p, size_t n) {
         for (size_t i = 0; i < n; i++)
                 if (p[i])
@@ -114,14 +126,17 @@ static bool kind_is(const NetLink *l, const char *kind) {
         return strcmp(l->kind, kind) == 0;
 }
 
-/* Links the script creates; everything else is found by MAC. */
+/* Links the script creates, links found by MAC; the rest is skipped. */
 static bool is_created(const NetLink *l) {
-        return kind_is(l, "bond") || kind_is(l, "bridge") || kind_is(l, "vlan") || kind_is(l, "macvlan") ||
-                kind_is(l, "dummy") || kind_is(l, "ifb");
+        return netstate_link_is_created(l);
 }
 
 static bool is_matched(const NetLink *l) {
-        return !l->loopback && !is_created(l) && l->mac_len > 0 && !is_zero(l->mac, l->mac_len);
+        return netstate_link_is_matched(l);
+}
+
+static const NetLink *skipped_cause(const Script *x, const NetLink *l) {
+        return netstate_link_skipped_cause(x->s, l);
 }
 
 static const NetLink *master_of(const Script *x, const NetLink *l) {
@@ -172,8 +187,12 @@ static void find_links(Script *x) {
                         hw_string(l->mac, l->mac_len, mac, sizeof(mac));
                         netbuf_printf(&x->b, "[ -n \"$L%zu\" ]", i);
                         or_fail(x, "find link %s (MAC %s)", l->name, mac);
-                } else if (!l->loopback && !is_created(l)) {
-                        fail_line(x, "restore link %s of kind %s", l->name, l->kind[0] ? l->kind : "none");
+                } else if (skipped_cause(x, l) == l) {
+                        skip_line(x, "restore link %s of kind %s (the rescue can neither create nor find it)", l->name,
+                                  l->kind[0] ? l->kind : "none");
+                } else if (skipped_cause(x, l)) {
+                        skip_line(x, "create %s %s on %s (%s is not restored)", l->kind, l->name, l->parent,
+                                  skipped_cause(x, l)->name);
                 }
         }
 }
@@ -268,6 +287,21 @@ static void create_bonds(Script *x) {
                 q(x, l->name);
                 put(x, "/bonding/miimon");
                 or_fail(x, "set miimon of bond %s", l->name);
+                for (unsigned o = 0; o < NETSTATE_BOND_OPTS; o++) {
+                        const NetBondOpt *opt = &netstate_bond_opts[o];
+                        if (!netstate_bond_opt_wanted(l, o))
+                                continue;
+                        const char *name = netstate_bond_opt_to_string(o, l->bond_opt[o]);
+                        put(x, "\techo ");
+                        if (name)
+                                q(x, name);
+                        else
+                                netbuf_printf(&x->b, "%" PRId64, l->bond_opt[o]);
+                        put(x, " > \"$sysnet\"/");
+                        q(x, l->name);
+                        netbuf_printf(&x->b, "/bonding/%s", opt->sysfs);
+                        or_fail(x, "set %s of bond %s", opt->sysfs, l->name);
+                }
                 put(x, "else ");
                 fail_line(x, "create bond %s", l->name);
                 put(x, "fi\n");
@@ -282,6 +316,11 @@ static void enslave(Script *x, const char *master_kind) {
                 const NetLink *m = master_of(x, l);
                 if (!m || !kind_is(m, master_kind))
                         continue;
+                if (skipped_cause(x, l)) {
+                        skip_line(x, "enslave link %s to %s (%s is not restored)", l->name, m->name,
+                                  skipped_cause(x, l)->name);
+                        continue;
+                }
                 /* A bond takes only slaves that are down. */
                 put(x, "ip_ link set dev ");
                 q(x, l->name);
@@ -328,8 +367,8 @@ static bool is_stacked(const NetLink *l) {
         return kind_is(l, "vlan") || kind_is(l, "macvlan");
 }
 
-static void create_stacked_one(Script *x, const NetLink *l) {
-        put(x, "ip_ link add link ");
+static void create_stacked_cmd(Script *x, const NetLink *l, const char *ip, const char *mode) {
+        netbuf_printf(&x->b, "%s link add link ", ip);
         q(x, l->parent);
         put(x, " name ");
         q(x, l->name);
@@ -339,11 +378,28 @@ static void create_stacked_one(Script *x, const NetLink *l) {
                         put(x, " protocol 802.1ad");
         } else {
                 put(x, " type macvlan");
-                const char *mode = netstate_macvlan_mode_to_string(l->macvlan_mode);
                 if (mode)
                         netbuf_printf(&x->b, " mode %s", mode);
         }
         or_fail(x, "create %s %s on %s", l->kind, l->name, l->parent);
+}
+
+static void create_stacked_one(Script *x, const NetLink *l) {
+        const char *mode = kind_is(l, "macvlan") ? netstate_macvlan_mode_to_string(l->macvlan_mode) : NULL;
+
+        /* busybox 1.35 `ip` takes a macvlan's `mode` and ignores it (measured:
+         * the link comes up in vepa mode): only iproute2 can say it. */
+        if (!mode || l->macvlan_mode == MACVLAN_MODE_VEPA) {
+                create_stacked_cmd(x, l, "ip_", NULL);
+                return;
+        }
+        put(x, "if [ -n \"$IPROUTE2\" ]; then ");
+        create_stacked_cmd(x, l, "\"$IPROUTE2\"", mode);
+        put(x, "else ");
+        create_stacked_cmd(x, l, "ip_", NULL);
+        put(x, "\t");
+        fail_line(x, "create macvlan %s in mode %s (busybox ip lacks macvlan modes: made in vepa mode)", l->name, mode);
+        put(x, "fi\n");
 }
 
 /* VLANs and macvlans after their lower device, which may itself be one
@@ -360,6 +416,11 @@ static int create_stacked(Script *x) {
                         const NetLink *l = &s->links[i];
                         if (done[i] || !is_stacked(l))
                                 continue;
+                        /* Reported when the links were looked for. */
+                        if (skipped_cause(x, l)) {
+                                done[i] = progress = true;
+                                continue;
+                        }
                         const NetLink *p = netstate_find_link(s, l->parent);
                         if (p && is_stacked(p) && !done[p - s->links])
                                 continue;
@@ -387,7 +448,7 @@ static void addresses(Script *x) {
         bool any6 = false;
         for (size_t i = 0; i < s->n_addrs; i++) {
                 const NetAddr *a = &s->addrs[i];
-                if (a->family != AF_INET6)
+                if (a->family != AF_INET6 || netstate_dev_skipped_cause(s, a->dev))
                         continue;
                 if (!any6)
                         put(x, "echo 0 > /proc/sys/net/ipv6/conf/all/accept_dad 2>/dev/null\n");
@@ -401,10 +462,17 @@ static void addresses(Script *x) {
         }
         for (size_t i = 0; i < s->n_addrs; i++) {
                 const NetAddr *a = &s->addrs[i];
+                const NetLink *cause = netstate_dev_skipped_cause(s, a->dev);
                 NetBuf addr = {};
                 netbuf_put_ip(&addr, a->family, a->local);
                 if (!a->has_peer)
                         netbuf_printf(&addr, "/%u", a->prefixlen);
+                if (cause) {
+                        skip_line(x, "add address %s to link %s (%s is not restored)", addr.data ?: "", a->dev,
+                                  cause->name);
+                        netbuf_done(&addr);
+                        continue;
+                }
 
                 netbuf_printf(&x->b, "ip_ -%c addr add ", a->family == AF_INET ? '4' : '6');
                 q(x, addr.data ?: "");
@@ -441,7 +509,7 @@ static void links_up(Script *x, bool (*which)(const NetLink *l)) {
         const NetState *s = x->s;
         for (size_t i = 0; i < s->n_links; i++) {
                 const NetLink *l = &s->links[i];
-                if (!l->up || !which(l))
+                if (!l->up || !which(l) || skipped_cause(x, l))
                         continue;
                 put(x, "ip_ link set dev ");
                 q(x, l->name);
@@ -560,6 +628,11 @@ static void route(Script *x, const NetRoute *r) {
         bool degradable;
 
         describe_route(r, what, sizeof(what));
+        const NetLink *cause = netstate_route_skipped_cause(x->s, r);
+        if (cause) {
+                skip_line(x, "add %s (%s is not restored)", what, cause->name);
+                return;
+        }
         if (r->incomplete) {
                 fail_line(x, "restore %s (uses attributes netstate does not carry)", what);
                 return;
@@ -738,7 +811,7 @@ int netstate_render_script(const NetState *s, char **ret) {
         }
         enslave(&x, "bridge");
         for (size_t i = 0; i < s->n_links; i++)
-                if (is_created(&s->links[i]))
+                if (is_created(&s->links[i]) && !skipped_cause(&x, &s->links[i]))
                         set_mac_mtu(&x, &s->links[i], "");
 
         addresses(&x);

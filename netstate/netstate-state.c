@@ -118,6 +118,68 @@ const NetLink *netstate_find_link(const NetState *s, const char *name) {
         return NULL;
 }
 
+static bool kind_is(const NetLink *l, const char *kind) {
+        return strcmp(l->kind, kind) == 0;
+}
+
+bool netstate_link_is_created(const NetLink *l) {
+        return kind_is(l, "bond") || kind_is(l, "bridge") || kind_is(l, "vlan") || kind_is(l, "macvlan") ||
+                kind_is(l, "dummy") || kind_is(l, "ifb");
+}
+
+static bool is_zero(const uint8_t *p, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (p[i])
+                        return false;
+        return true;
+}
+
+/* A NIC (no kind) or a veth, the netns tests' stand-in for one. A tap or a
+ * vxlan has a MAC too, but nothing in the rescue carries it. */
+bool netstate_link_is_matched(const NetLink *l) {
+        return !l->loopback && (l->kind[0] == '\0' || kind_is(l, "veth")) && l->mac_len > 0 &&
+                !is_zero(l->mac, l->mac_len);
+}
+
+const NetLink *netstate_link_skipped_cause(const NetState *s, const NetLink *l) {
+        /* Bounded: a broken state file may stack links in a cycle. */
+        for (unsigned depth = 0; l && depth < 8; depth++) {
+                if (l->loopback)
+                        return NULL;
+                if (!netstate_link_is_created(l) && !netstate_link_is_matched(l))
+                        return l;
+                l = l->parent[0] ? netstate_find_link(s, l->parent) : NULL;
+        }
+        return NULL;
+}
+
+const NetLink *netstate_dev_skipped_cause(const NetState *s, const char *dev) {
+        const NetLink *l = dev[0] ? netstate_find_link(s, dev) : NULL;
+        return l ? netstate_link_skipped_cause(s, l) : NULL;
+}
+
+const NetLink *netstate_route_skipped_cause(const NetState *s, const NetRoute *r) {
+        for (size_t i = 0; i < r->n_nexthops; i++) {
+                const NetLink *c = netstate_dev_skipped_cause(s, r->nexthops[i].dev);
+                if (c)
+                        return c;
+        }
+        if (!r->has_prefsrc)
+                return NULL;
+        /* The kernel refuses a preferred source that is no local address. */
+        const NetLink *cause = NULL;
+        size_t n = netstate_family_len(r->family);
+        for (size_t i = 0; i < s->n_addrs; i++) {
+                const NetAddr *a = &s->addrs[i];
+                if (a->family != r->family || memcmp(a->local, r->prefsrc, n) != 0)
+                        continue;
+                cause = netstate_dev_skipped_cause(s, a->dev);
+                if (!cause)
+                        return NULL;
+        }
+        return cause;
+}
+
 size_t netstate_family_len(int family) {
         return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
 }

@@ -4,6 +4,7 @@
  * JSON. Every function returns >= 0 on success or -errno; nothing prints. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct NetState NetState;
@@ -55,6 +56,31 @@ const char *netstate_hostname(const NetState *s);
  * "2001:db8::7", and its device. -ERANGE past the last one (walk i from 0);
  * -ENOENT for an address of another scope (skip it). */
 int netstate_global_address(const NetState *s, size_t i, char ret_text[static 46], const char **ret_dev);
+
+/* What netstate_restore() says about each object it handles: what (e.g.
+ * "add address 10.0.0.1/24 to link eth0") and result: 0 done, 1 would be
+ * done (dry run), NETSTATE_RESTORE_SKIPPED not attempted (a warning: a link
+ * of a kind restore cannot make or find, such as tun or wireguard, and what
+ * sits on it), -errno failed. what is valid during the call only. */
+#define NETSTATE_RESTORE_SKIPPED 2
+typedef void (*netstate_report_fn)(const char *what, int result, void *userdata);
+
+typedef struct NetStateRestoreOptions {
+        unsigned wait_seconds;          /* how long to wait for NICs to appear */
+        bool dry_run;                   /* find NICs, change nothing */
+        netstate_report_fn report;      /* may be NULL */
+        void *userdata;
+} NetStateRestoreOptions;
+
+/* Restores s into the calling network namespace through rtnetlink: finds
+ * NICs by permanent, then current MAC (waiting up to wait_seconds for plain
+ * ones), gives them their old names, MACs and MTUs, creates bonds (and
+ * enslaves), bridges, VLANs, macvlans in dependency order, brings links up,
+ * adds addresses (IPv6 without DAD), routes (device routes and on-link
+ * gateways first) and rules. One failure does not stop the rest. Returns the
+ * number of objects that failed (0: all restored; skipped ones do not
+ * count), or -errno when nothing could be tried (no netlink socket). */
+int netstate_restore(const NetState *s, const NetStateRestoreOptions *o);
 
 /* Number of links, addresses, routes and rules captured. */
 void netstate_counts(const NetState *s, size_t *ret_links, size_t *ret_addrs, size_t *ret_routes, size_t *ret_rules);

@@ -6,8 +6,10 @@ the reference nobody here wrote.
   netstate-compare.py capture NETSTATE.json IPDIR
       what netstate captured vs what `ip -j` shows in the same namespace
   netstate-compare.py restore IPDIR_A IPDIR_B [--ignore-route KEY]... [--ignore-rule PRIO]...
+                        [--ignore-settings LINK]... [--ignore-link LINK]...
       two namespaces (the original, the restored one), ignoring ifindex,
-      kernel-made link-locals, DAD flags and lifetimes
+      kernel-made link-locals, DAD flags and lifetimes; an ignored link
+      (one restore skips) takes its addresses and routes through it along
 
 IPDIR holds link.json (ip -j -d link), addr.json, route4.json, route6.json
 (ip -j -4/-6 route show table all), rule4.json, rule6.json.
@@ -61,6 +63,8 @@ def prefix(dst, family):
 
 
 def eui64_link_local(mac):
+    if not mac:
+        return None
     b = bytes(int(x, 16) for x in mac.split(":"))
     if len(b) != 6:
         return None
@@ -84,8 +88,18 @@ def ip_links(d):
             "master": l.get("master", ""),
             "parent": l.get("link", "") if kind in ("vlan", "macvlan") else "",
             "loopback": l.get("link_type") == "loopback",
+            "settings": kind_settings(kind, info.get("info_data", {})),
         }
     return out
+
+
+# What a restore must give each kind back, as `ip -j -d link` names it.
+KIND_SETTINGS = {"bond": ("mode", "miimon", "primary", "ad_lacp_rate", "xmit_hash_policy", "ad_select", "min_links"),
+                 "vlan": ("protocol", "id"), "macvlan": ("mode",)}
+
+
+def kind_settings(kind, data):
+    return {k: data.get(k) for k in KIND_SETTINGS.get(kind, ())}
 
 
 def ip_addrs(d, links):
@@ -151,6 +165,7 @@ def nexthop(gw, dev, weight, onlink):
 def ip_rules(d):
     out = []
     for fam, name in (("inet", "rule4.json"), ("inet6", "rule6.json")):
+        full = 32 if fam == "inet" else 128      # ip -j leaves out a host prefix's length
         for r in load(d, name):
             prio = r.get("priority", 0)
             if "action" in r:
@@ -166,8 +181,8 @@ def ip_rules(d):
                 continue
             out.append({
                 "family": fam, "priority": prio, "not": "not" in r,
-                "from": f"{r['src']}/{r['srclen']}" if r.get("src", "all") != "all" else None,
-                "to": f"{r['dst']}/{r['dstlen']}" if "dst" in r else None,
+                "from": f"{r['src']}/{r.get('srclen', full)}" if r.get("src", "all") != "all" else None,
+                "to": f"{r['dst']}/{r.get('dstlen', full)}" if "dst" in r else None,
                 "tos": int(r["tos"], 16) if "tos" in r else None,
                 "fwmark": int(r["fwmark"], 16) if "fwmark" in r else None,
                 "fwmask": int(r.get("fwmask", "0xffffffff"), 16) if "fwmark" in r else None,
@@ -264,23 +279,39 @@ def cmd_capture(args):
 
 def cmd_restore(args):
     a, b = args[0], args[1]
-    ignore_routes, ignore_rules = set(), set()
+    ignore_routes, ignore_rules, ignore_settings, ignore_links = set(), set(), set(), set()
     rest = args[2:]
     while rest:
         if rest[0] == "--ignore-route":
             ignore_routes.add(rest[1])
         elif rest[0] == "--ignore-rule":
             ignore_rules.add(rest[1])
+        elif rest[0] == "--ignore-settings":
+            ignore_settings.add(rest[1])
+        elif rest[0] == "--ignore-link":
+            ignore_links.add(rest[1])
         else:
             sys.exit(f"unknown argument {rest[0]}")
         rest = rest[2:]
 
     la, lb = ip_links(a), ip_links(b)
-    compare_links(la, lb, ["mac", "mtu", "up", "kind", "master", "parent", "loopback"])
+    for name in ignore_links:
+        for links in (la, lb):
+            links.pop(name, None)
+            for l in links.values():
+                if l["master"] == name:
+                    l["master"] = ""
+    for name in ignore_settings:
+        for links in (la, lb):
+            if name in links:
+                links[name]["settings"] = None
+    compare_links(la, lb, ["mac", "mtu", "up", "kind", "master", "parent", "loopback", "settings"])
 
     def addrs(d, links):
         out = []
         for x in ip_addrs(d, links):
+            if x["dev"] in ignore_links:
+                continue
             x["flags"] = [f for f in x["flags"] if f != "nodad"]     # DAD is off by sysctl instead
             x["dynamic"] = None                                      # restored as permanent
             out.append(x)
@@ -288,7 +319,8 @@ def cmd_restore(args):
     compare_lists("addresses", addrs(a, la), addrs(b, lb))
 
     def routes(d):
-        return [r for r in ip_routes(d) if f"{r['family']} {r['table']} {r['dst']}" not in ignore_routes]
+        return [r for r in ip_routes(d) if f"{r['family']} {r['table']} {r['dst']}" not in ignore_routes and
+                not any(n["dev"] in ignore_links for n in r["nexthops"])]
     compare_lists("routes", routes(a), routes(b))
 
     def rules(d):

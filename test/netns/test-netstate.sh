@@ -5,9 +5,9 @@
 # iproute2's ip) in fresh namespaces whose NICs have other names but the same
 # MACs. Only addresses inside our own namespaces are used.
 #
-#   test-netstate.sh capture|restore NETSTATE-DUMP COMPARE.py
+#   test-netstate.sh capture|restore|agent-restore|unknown-kind NETSTATE-DUMP COMPARE.py AGENT
 set -u
-mode=$1 dump=$2 compare=$3
+mode=$1 dump=$2 compare=$3 agent=${4:-}
 
 skip() { echo "SKIP: $*"; exit 77; }
 die() { echo "FAIL: $*" >&2; exit 1; }
@@ -18,9 +18,12 @@ command -v python3 >/dev/null || skip "no python3"
 
 tag=nst$$
 ns_a=$tag-a peer_a=$tag-pa ns_b=$tag-b peer_b=$tag-pb ns_c=$tag-c peer_c=$tag-pc ns_d=$tag-d
+ns_e=$tag-e peer_e=$tag-pe ns_f=$tag-f peer_f=$tag-pf
 tmp=$(mktemp -d)
 cleanup() {
-        for n in $ns_a $peer_a $ns_b $peer_b $ns_c $peer_c $ns_d; do ip netns del "$n" 2>/dev/null; done
+        for n in $ns_a $peer_a $ns_b $peer_b $ns_c $peer_c $ns_d $ns_e $peer_e $ns_f $peer_f; do
+                ip netns del "$n" 2>/dev/null
+        done
         rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -179,6 +182,7 @@ network: add route 10.29.0.0/16 table main dev v0 (busybox ip lacks via inet6, t
 network: add route 2001:db8:12::/48 table main with weights (busybox ip lacks nexthop: added equal weights) failed
 network: add rule prio 105 (inet) (busybox ip lacks not, oif and rule actions) failed
 network: add rule prio 106 (inet) (busybox ip lacks not, oif and rule actions) failed
+network: create macvlan mv0 in mode bridge (busybox ip lacks macvlan modes: made in vepa mode) failed
 EOF
 }
 
@@ -212,7 +216,7 @@ test_restore() {
         python3 "$compare" restore "$tmp/ip-a" "$tmp/ip-b" \
                 --ignore-route "inet 254 10.27.0.0/16" --ignore-route "inet 254 10.29.0.0/16" \
                 --ignore-route "inet6 254 2001:db8:12::/48" \
-                --ignore-rule "inet 105" --ignore-rule "inet 106" || die "busybox restore differs"
+                --ignore-rule "inet 105" --ignore-rule "inet 106" --ignore-settings mv0 || die "busybox restore differs"
 
         # 2. busybox sh with iproute2's ip found on its own: everything.
         ip netns add "$ns_c" || die "ip netns add"
@@ -238,8 +242,179 @@ test_restore() {
         echo "restore: OK"
 }
 
+# Runs `agent restore` in namespace $1 with the rest of the arguments; its
+# stdout+stderr in $tmp/agent-$1.
+run_agent() {
+        local ns=$1; shift
+        ip netns exec "$ns" env NETWORK_WAIT_SECONDS="${wait_s:-5}" "$agent" restore "$@" >"$tmp/agent-$ns" 2>&1
+}
+
+# The same comparison as the script's, with `agent restore` (netlink, no
+# ip at all) doing the work; then its dry run, bad state files, no NICs.
+test_agent_restore() {
+        [ -x "$agent" ] || die "no agent binary given"
+        setup_a
+        sleep 1
+        capture >"$tmp/state.txt" || die "capture failed"
+        snapshot "$ns_a" "$tmp/ip-a"
+
+        ip netns add "$ns_e" || die "ip netns add"
+        setup_target "$ns_e" "$peer_e"
+        # A bridge of the name already there, as bonding's bond0 or dummy0
+        # appear when their module loads: taken over, not an error.
+        ip -n "$ns_e" link add name br0 type bridge || die "ip link add br0"
+        start=$(date +%s%N)
+        run_agent "$ns_e" --state "$tmp/state.txt"
+        rc=$?
+        end=$(date +%s%N)
+        cat "$tmp/agent-$ns_e"
+        [ "$rc" = 0 ] || die "agent restore: exit $rc"
+        echo "agent restore took $(( (end - start) / 1000000 )) ms"
+        grep -q '^network: ok find link v0: found v1 by its ' "$tmp/agent-$ns_e" || die "agent restore: v0 not found by MAC"
+        grep -q '^network: ok add route 10.29.0.0/16 table main via fe80::1 dev v0 ' "$tmp/agent-$ns_e" ||
+                die "agent restore: the IPv4 route via an IPv6 gateway is not reported"
+        grep -q '^network: FAILED' "$tmp/agent-$ns_e" && die "agent restore: a step failed"
+        grep -qx 'network: ok create bridge br0' "$tmp/agent-$ns_e" || die "agent restore: br0 not taken over"
+        sleep 1
+        snapshot "$ns_e" "$tmp/ip-e"
+        python3 "$compare" restore "$tmp/ip-a" "$tmp/ip-e" || die "agent restore differs"
+
+        # Dry run: reports what it would do, changes nothing.
+        ip netns add "$ns_f" || die "ip netns add"
+        setup_target "$ns_f" "$peer_f"
+        sleep 1
+        snapshot "$ns_f" "$tmp/ip-f0"
+        run_agent "$ns_f" --state "$tmp/state.txt" --dry-run
+        rc=$?
+        [ "$rc" = 0 ] || { cat "$tmp/agent-$ns_f"; die "dry run: exit $rc"; }
+        grep -q '^network: would rename link v1 to v0$' "$tmp/agent-$ns_f" || die "dry run: no rename planned"
+        grep -q '^network: would add route 10.27.0.0/16 table main nexthop via 10.1.0.250 dev v0 nexthop via 10.3.0.250 dev br0 ' \
+                "$tmp/agent-$ns_f" || die "dry run: the multipath route is not planned"
+        snapshot "$ns_f" "$tmp/ip-f1"
+        for f in link addr route4 route6 rule4 rule6; do
+                cmp -s "$tmp/ip-f0/$f.json" "$tmp/ip-f1/$f.json" || die "dry run changed $f"
+        done
+
+        # Bad state files: a clear error, exit 1, nothing done.
+        printf 'netstate 2\nlink name=v0\n' >"$tmp/future.txt"
+        printf '\177ELF\001\002garbage\n' >"$tmp/garbage.txt"
+        head -c 300 "$tmp/state.txt" | sed '$d' >"$tmp/trunc.txt"
+        printf 'netstate 1\nlink name=v0 mtu=notanumber\n' >"$tmp/bad.txt"
+        run_agent "$ns_f" --state "$tmp/future.txt"
+        [ $? = 1 ] && grep -q 'future.txt:1: written in another netstate format version' "$tmp/agent-$ns_f" ||
+                { cat "$tmp/agent-$ns_f"; die "future version: no clear error"; }
+        run_agent "$ns_f" --state "$tmp/garbage.txt"
+        [ $? = 1 ] && grep -q 'garbage.txt:1: malformed' "$tmp/agent-$ns_f" ||
+                { cat "$tmp/agent-$ns_f"; die "garbage: no clear error"; }
+        run_agent "$ns_f" --state "$tmp/bad.txt"
+        [ $? = 1 ] && grep -q 'bad.txt:2: malformed' "$tmp/agent-$ns_f" ||
+                { cat "$tmp/agent-$ns_f"; die "bad value: no clear error with its line"; }
+        run_agent "$ns_f" --state "$tmp/missing.txt"
+        [ $? = 1 ] && grep -q 'cannot read the network state .*missing.txt' "$tmp/agent-$ns_f" ||
+                { cat "$tmp/agent-$ns_f"; die "missing file: no clear error"; }
+        # A truncated file parses as far as it goes: what it names is restored
+        # or reported, never a crash.
+        run_agent "$ns_f" --state "$tmp/trunc.txt" --dry-run
+        [ $? -le 1 ] || die "truncated file: exit status $?"
+        snapshot "$ns_f" "$tmp/ip-f2"
+        for f in link addr route4 route6 rule4 rule6; do
+                cmp -s "$tmp/ip-f0/$f.json" "$tmp/ip-f2/$f.json" || die "a bad state file changed $f"
+        done
+
+        # No NICs at all: bounded wait, each missing link reported, the rest
+        # (loopback, rules) still done, exit 1.
+        ip netns add "$ns_d" || die "ip netns add"
+        start=$(date +%s)
+        wait_s=2 run_agent "$ns_d" --state "$tmp/state.txt"
+        rc=$?
+        [ "$rc" = 1 ] || { cat "$tmp/agent-$ns_d"; die "without NICs: exit $rc, expected 1"; }
+        [ $(( $(date +%s) - start )) -lt 20 ] || die "without NICs: the wait is not bounded"
+        grep -qx 'network: FAILED find link v0 (MAC 02:00:00:00:0a:00) within 2 s: No such device' "$tmp/agent-$ns_d" ||
+                { cat "$tmp/agent-$ns_d"; die "without NICs: missing link not reported"; }
+        grep -qx 'network: ok add rule inet prio 102 lookup 100' "$tmp/agent-$ns_d" ||
+                { cat "$tmp/agent-$ns_d"; die "without NICs: one failure stopped the rest"; }
+        echo "agent restore: OK"
+}
+
+# Links of kinds no rescue has (tun, tap) and everything on them: skipped
+# with a warning by `agent restore` and by the script, never a failure; the
+# rest is restored as if they had not been there.
+test_unknown_kind() {
+        [ -x "$agent" ] || die "no agent binary given"
+        add_veths "$ns_a" "$peer_a" v0 02:00:00:00:0a:00 v1 02:00:00:00:0a:01
+        A link set lo up
+        ip -n "$ns_a" tuntap add dev tun0 mode tun 2>/dev/null || skip "no tun device (ip tuntap add)"
+        A tuntap add dev tap0 mode tap
+        A link set tap0 address 02:00:00:00:0d:00
+        A link add name br0 address 02:00:00:00:0b:00 type bridge
+        A link set v1 master br0
+        A link set tap0 master br0
+        for l in v0 v1 br0 tun0 tap0; do A link set "$l" up; done
+        A addr add 10.1.0.1/24 dev v0
+        A addr add 10.3.0.1/24 dev br0
+        A addr add 10.40.0.1/24 dev tun0
+        A addr add 10.44.0.1/24 dev tap0
+        A addr add 2001:db8:44::1/64 dev tap0 nodad
+        A route add default via 10.1.0.254 dev v0
+        A route add 10.41.0.0/16 dev tun0
+        A route add 10.42.0.0/16 dev v0 src 10.40.0.1
+        A route add 10.43.0.0/16 nexthop dev v0 nexthop dev tun0
+        A route add 10.45.0.0/16 via 10.44.0.254 dev tap0
+        A rule add prio 100 iif tun0 lookup 100
+        sleep 1
+        capture >"$tmp/state.txt" || die "capture failed"
+        grep -q '^link name=tun0 .*kind=tun' "$tmp/state.txt" || die "tun0 not captured with its kind"
+        snapshot "$ns_a" "$tmp/ip-a"
+        ignore="--ignore-link tun0 --ignore-link tap0 --ignore-route inet\ 254\ 10.42.0.0/16"
+
+        want_skipped() {        # $1: output file, $2: the word that marks a skip
+                for w in "restore link tun0 of kind tun" "restore link tap0 of kind tun" \
+                         "enslave link tap0 to .*br0" "add address 10.40.0.1/24 to link tun0" \
+                         "add address 2001:db8:44::1/64 to link tap0" "add address 10.44.0.1/24 to link tap0" \
+                         "route 10.41.0.0/16 table main" \
+                         "route 10.42.0.0/16 table main" "route 10.43.0.0/16 table main" \
+                         "route 10.45.0.0/16 table main"; do
+                        grep -q "^network: $2.*$w" "$1" || die "no skip reported for: $w"
+                done
+        }
+
+        # agent restore (netlink)
+        ip netns add "$ns_e" || die "ip netns add"
+        add_veths "$ns_e" "$peer_e" n0 02:00:00:00:0a:00 n1 02:00:00:00:0a:01
+        run_agent "$ns_e" --state "$tmp/state.txt"
+        rc=$?
+        cat "$tmp/agent-$ns_e"
+        [ "$rc" = 0 ] || die "agent restore: exit $rc, expected 0 (skips are warnings)"
+        grep -q '^network: FAILED' "$tmp/agent-$ns_e" && die "agent restore: a step failed"
+        want_skipped "$tmp/agent-$ns_e" "SKIPPED "
+        grep -q '^network: restored, [0-9]* steps, 10 SKIPPED' "$tmp/agent-$ns_e" || die "agent restore: no summary of skips"
+        grep -qx 'network: ok add rule inet prio 100 lookup 100' "$tmp/agent-$ns_e" || die "agent restore: the rule naming tun0 is lost"
+        sleep 1
+        snapshot "$ns_e" "$tmp/ip-e"
+        eval "python3 \"\$compare\" restore \"\$tmp/ip-a\" \"\$tmp/ip-e\" $ignore" || die "agent restore differs"
+
+        # The script, with iproute2's ip
+        get_busybox || { echo "busybox-static not available: script part not run"; echo "unknown kind: OK"; return; }
+        ip netns exec "$ns_a" "$dump" --parse "$tmp/state.txt" --script >"$tmp/restore.sh" || die "render failed"
+        ip netns add "$ns_c" || die "ip netns add"
+        add_veths "$ns_c" "$peer_c" n0 02:00:00:00:0a:00 n1 02:00:00:00:0a:01
+        run_script "$ns_c" auto
+        rc=$?
+        cat "$tmp/stderr-$ns_c"
+        [ "$rc" = 0 ] || die "script: exit $rc, expected 0 (skips are warnings)"
+        grep -q 'failed$' "$tmp/stderr-$ns_c" && die "script: a step failed"
+        sed -n 's/^network: \(.*\) skipped$/network: skipped \1/p' "$tmp/stderr-$ns_c" >"$tmp/script-skips"
+        want_skipped "$tmp/script-skips" "skipped "
+        sleep 1
+        snapshot "$ns_c" "$tmp/ip-c"
+        eval "python3 \"\$compare\" restore \"\$tmp/ip-a\" \"\$tmp/ip-c\" $ignore" || die "script restore differs"
+        echo "unknown kind: OK"
+}
+
 case $mode in
 capture) test_capture ;;
 restore) test_restore ;;
-*) die "usage: $0 capture|restore DUMP COMPARE" ;;
+agent-restore) test_agent_restore ;;
+unknown-kind) test_unknown_kind ;;
+*) die "usage: $0 capture|restore|agent-restore|unknown-kind DUMP COMPARE AGENT" ;;
 esac
