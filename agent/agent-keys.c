@@ -6,10 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "agent-keys.h"
 #include "agent-log.h"
+#include "agent-password.h"
+#include "agent-sshd.h"
 #include "fileio.h"
 #include "macro.h"
 #include "sha256.h"
@@ -184,8 +189,9 @@ int keys_add_host_keys(CpioWriter *w, const char *root, KeysReport *report) {
         return r < 0 ? r : 0;
 }
 
-/* Home of user from root/etc/passwd, without NSS (the static binary has none). */
-static int passwd_home(const char *root, const char *user, char **ret) {
+/* Home and uid of user from root/etc/passwd, without NSS (the static
+ * binary has none). */
+static int passwd_lookup(const char *root, const char *user, char **ret_home, unsigned *ret_uid) {
         _cleanup_free_ char *passwd = NULL;
         size_t ulen = strlen(user);
         int r;
@@ -193,23 +199,29 @@ static int passwd_home(const char *root, const char *user, char **ret) {
         r = read_full_file_below(root, "/etc/passwd", AUTHORIZED_KEYS_MAX, &passwd, NULL);
         if (r < 0)
                 return r;
-        for (char *line = passwd, *next; line && *line; line = next) {
+        for (char *line = passwd, *next; line; line = next) {    /* blank lines too: they match no one */
                 char *field = line;
+                unsigned uid = 0;
+
                 next = strchr(line, '\n');
                 if (next)
                         *next++ = '\0';
                 if (strncmp(line, user, ulen) != 0 || line[ulen] != ':')
                         continue;
+                /* name:password:uid:gid:gecos:home:shell */
                 for (int i = 0; i < 5 && field; i++) {
                         field = strchr(field, ':');
                         if (field)
                                 field++;
+                        if (i == 1 && field)
+                                uid = (unsigned) strtoul(field, NULL, 10);
                 }
                 if (!field || *field != '/')
                         return -EBADMSG;
                 field[strcspn(field, ":")] = '\0';
-                *ret = strdup(field);
-                return *ret ? 0 : -ENOMEM;
+                *ret_home = strdup(field);
+                *ret_uid = uid;
+                return *ret_home ? 0 : -ENOMEM;
         }
         return -ESRCH;
 }
@@ -252,10 +264,17 @@ static int append_key_lines(char **buf, size_t *len, const char *text, size_t *r
         return 0;
 }
 
-static void note_source(KeysReport *report, const char *what, size_t count) {
+static void note_source(KeysReport *report, const char *user, const char *path, size_t count) {
         size_t used = strlen(report->sources);
-        snprintf(report->sources + used, sizeof(report->sources) - used, "%s%s (%zu)",
-                 used ? ", " : "", what, count);
+
+        snprintf(report->sources + used, sizeof(report->sources) - used, "%s%s%s%s (%zu)",
+                 used ? ", " : "", user ?: "", user ? ": " : "", path, count);
+        if (report->n_sources < KEYS_MAX_SOURCES) {
+                KeySource *k = &report->key_sources[report->n_sources++];
+                snprintf(k->user, sizeof(k->user), "%s", user ?: "");
+                snprintf(k->path, sizeof(k->path), "%s", path);
+                k->count = count;
+        }
 }
 
 #define KEYS_MAX_USERS 64
@@ -305,7 +324,7 @@ static int admin_users(const char *root, char **users, size_t *n) {
                 return 0;
         if (r < 0)
                 return log_error_errno(r, "cannot read /etc/group");
-        for (char *line = text, *next; line && *line; line = next) {
+        for (char *line = text, *next; line; line = next) {      /* blank lines too: they match no group */
                 char *members;
                 size_t name_len = strcspn(line, ":\n");
 
@@ -335,12 +354,15 @@ static int admin_users(const char *root, char **users, size_t *n) {
         return 0;
 }
 
-static int add_user_keys(const char *root, const char *user, char **buf, size_t *len, KeysReport *report) {
-        static const char *const names[] = { ".ssh/authorized_keys", ".ssh/authorized_keys2" };
+/* The files sshd would read for user (AuthorizedKeysFile patterns). A file
+ * two users share (/etc/ssh/authorized_keys) is read once. */
+static int add_user_keys(const char *root, const char *user, char *const *patterns,
+                         char **buf, size_t *len, KeysReport *report) {
         _cleanup_free_ char *home = NULL;
+        unsigned uid = 0;
         int r;
 
-        r = passwd_home(root, user, &home);
+        r = passwd_lookup(root, user, &home, &uid);
         if (r < 0 && streq(user, "root"))
                 home = strdup("/root");
         else if (r < 0)
@@ -348,14 +370,25 @@ static int add_user_keys(const char *root, const char *user, char **buf, size_t 
         if (!home)
                 return -ENOMEM;
 
-        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
-                _cleanup_free_ char *path = NULL, *text = NULL, *what = NULL;
+        for (size_t i = 0; patterns[i]; i++) {
+                _cleanup_free_ char *path = NULL, *text = NULL;
+                bool seen = false;
                 size_t count;
 
-                if (asprintf(&path, "%s/%s", streq(home, "/") ? "" : home, names[i]) < 0)
-                        return -ENOMEM;
+                r = sshd_expand_authorized_keys_file(patterns[i], user, home, uid, &path);
+                if (r == -EBADMSG) {
+                        log_warning("AuthorizedKeysFile %s in sshd_config has a token sshd does not know; skipped", patterns[i]);
+                        continue;
+                }
+                if (r < 0)
+                        return r;
+                for (size_t k = 0; k < report->n_sources; k++)
+                        if (streq(report->key_sources[k].path, path))
+                                seen = true;
+                if (seen)
+                        continue;
                 r = read_full_file_below(root, path, AUTHORIZED_KEYS_MAX, &text, NULL);
-                if (r == -ENOENT)
+                if (r == -ENOENT || r == -ENOTDIR)
                         continue;
                 if (r < 0)
                         return log_error_errno(r, "cannot read %s", path);
@@ -363,24 +396,158 @@ static int add_user_keys(const char *root, const char *user, char **buf, size_t 
                 if (r < 0)
                         return r;
                 report->n_authorized += count;
-                if (asprintf(&what, "%s: %s", user, path) < 0)
-                        return -ENOMEM;
-                note_source(report, what, count);
+                note_source(report, user, path, count);
         }
         return 0;
 }
 
-int keys_add_authorized_keys(CpioWriter *w, const char *root, const char *extra_file, KeysReport *report) {
+/* The rescue /init puts this hash into /etc/shadow for root and only then
+ * lets sshd accept passwords. Only the hash travels: never the password. */
+static int add_root_password(CpioWriter *w, const char *hash) {
+        _cleanup_free_ char *line = NULL;
+        int r;
+
+        if (strncmp(hash, "$6$", 3) != 0 || strpbrk(hash, ":\n"))
+                return -EINVAL;
+        if (asprintf(&line, "%s\n", hash) < 0)
+                return -ENOMEM;
+        r = cpio_writer_add_file(w, KEYS_ROOT_PASSWORD_FILE, 0600, 0, 0, 0, line, strlen(line));
+        if (r < 0)
+                return log_error_errno(r, "cannot add the root password hash to the overlay");
+        return 0;
+}
+
+int keys_hash_password(const char *password, char **ret_hash) {
+        static const char alphabet[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        uint8_t random_bytes[16];
+        char salt[16 + 1], hash[SHA512_CRYPT_SIZE];
+        char *copy;
+        size_t got = 0;
+        int r;
+
+        if (!password || !*password)
+                return -EINVAL;
+        while (got < sizeof(random_bytes)) {
+                ssize_t n = getrandom(random_bytes + got, sizeof(random_bytes) - got, 0);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                got += (size_t) n;
+        }
+        for (size_t i = 0; i < sizeof(random_bytes); i++)
+                salt[i] = alphabet[random_bytes[i] & 63];
+        salt[16] = '\0';
+        r = sha512_crypt(password, salt, hash);
+        if (r < 0)
+                return r;
+        copy = strdup(hash);
+        explicit_bzero(hash, sizeof(hash));
+        if (!copy)
+                return -ENOMEM;
+        *ret_hash = copy;
+        return 0;
+}
+
+/* One line from fd, without its newline; at most size-1 bytes. */
+static int read_line_fd(int fd, char *buf, size_t size) {
+        size_t n = 0;
+
+        for (;;) {
+                char c;
+                ssize_t k = read(fd, &c, 1);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                if (k == 0 || c == '\n')
+                        break;
+                if (n + 1 >= size)
+                        return -E2BIG;
+                buf[n++] = c;
+        }
+        if (n > 0 && buf[n - 1] == '\r')
+                n--;
+        buf[n] = '\0';
+        return (int) n;
+}
+
+static int ask_no_echo(const char *prompt, char *buf, size_t size) {
+        struct termios old, quiet;
+        int r;
+
+        fputs(prompt, stderr);
+        fflush(stderr);
+        if (tcgetattr(STDIN_FILENO, &old) < 0)
+                return -errno;
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t) ECHO;
+        quiet.c_lflag |= ECHONL;
+        if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) < 0)
+                return -errno;
+        r = read_line_fd(STDIN_FILENO, buf, size);
+        (void) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        return r;
+}
+
+int keys_read_password(char **ret_hash) {
+        char first[KEYS_PASSWORD_MAX], second[KEYS_PASSWORD_MAX];
+        int r;
+
+        if (isatty(STDIN_FILENO)) {
+                r = ask_no_echo("rescue root password: ", first, sizeof(first));
+                if (r >= 0)
+                        r = ask_no_echo("again: ", second, sizeof(second));
+                if (r >= 0 && !streq(first, second))
+                        r = log_error(-EINVAL, "the two passwords differ; nothing was changed");
+        } else
+                r = read_line_fd(STDIN_FILENO, first, sizeof(first));
+        if (r == -E2BIG)
+                r = log_error(-E2BIG, "the password is longer than %d bytes", KEYS_PASSWORD_MAX - 1);
+        else if (r == 0)
+                r = log_error(-EINVAL, "an empty password lets nobody in; give one or leave out --password");
+        else if (r < 0 && r != -EINVAL)
+                r = log_error_errno(r, "cannot read the password");
+        if (r >= 0) {
+                r = keys_hash_password(first, ret_hash);
+                if (r < 0)
+                        log_error_errno(r, "cannot hash the password with SHA-512 crypt");
+        }
+        explicit_bzero(first, sizeof(first));
+        explicit_bzero(second, sizeof(second));
+        return r < 0 ? r : 0;
+}
+
+int keys_add_authorized_keys(CpioWriter *w, const char *root, const KeysRequest *req, KeysReport *report) {
         _cleanup_free_ char *buf = NULL;
+        const char *extra_file = req ? req->extra_file : NULL;
         char *users[KEYS_MAX_USERS];
+        char **patterns = NULL;
         size_t len = 0, n_users = 0;
         int r;
 
+        r = sshd_config_authorized_keys_files(root, &patterns);
+        if (r < 0)
+                return log_error_errno(r, "cannot read AuthorizedKeysFile from /etc/ssh/sshd_config");
         r = admin_users(root, users, &n_users);
+        for (size_t i = 0; r >= 0 && req && req->users && req->users[i]; i++) {
+                size_t before = n_users;
+
+                _cleanup_free_ char *home = NULL;
+                unsigned uid;
+
+                r = add_user(users, &n_users, req->users[i], strlen(req->users[i]));
+                if (r >= 0 && n_users == before && !user_name_ok(req->users[i]))
+                        r = log_error(-EINVAL, "--keys-from %s is not a user name", req->users[i]);
+                else if (r >= 0 && passwd_lookup(root, req->users[i], &home, &uid) < 0 && !streq(req->users[i], "root"))
+                        r = log_error(-ESRCH, "--keys-from %s: no such user in /etc/passwd", req->users[i]);
+        }
         for (size_t i = 0; i < n_users && r >= 0; i++)
-                r = add_user_keys(root, users[i], &buf, &len, report);
+                r = add_user_keys(root, users[i], patterns, &buf, &len, report);
         for (size_t i = 0; i < n_users; i++)
                 free(users[i]);
+        sshd_authorized_keys_files_free(patterns);
         if (r < 0)
                 return r;
 
@@ -397,9 +564,15 @@ int keys_add_authorized_keys(CpioWriter *w, const char *root, const char *extra_
                 if (count == 0)
                         log_warning("--authorized-keys %s holds no key", extra_file);
                 report->n_authorized += count;
-                note_source(report, extra_file, count);
+                note_source(report, NULL, extra_file, count);
         }
 
+        if (req && req->password_hash) {
+                r = add_root_password(w, req->password_hash);
+                if (r < 0)
+                        return r;
+                report->password = true;
+        }
         if (len == 0)
                 return 0;
         r = cpio_writer_add_dir(w, "root", 0700, 0, 0, 0);

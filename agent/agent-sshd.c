@@ -18,6 +18,10 @@ typedef struct Ports {
         uint16_t *ports;
         size_t n;
         bool done;              /* a Match block was reached */
+        /* AuthorizedKeysFile: sshd takes the first line that sets it. */
+        char **akf;             /* NULL: not collecting */
+        size_t n_akf;
+        bool akf_set;
 } Ports;
 
 /* path is the real path (root already prefixed); root resolves Includes. */
@@ -85,6 +89,18 @@ static int parse_file(const char *root, const char *path, unsigned depth, Ports 
                         if (!value)
                                 return -EBADMSG;
                         r = add_port(p, value);
+                } else if (strcasecmp(key, "AuthorizedKeysFile") == 0 && p->akf && !p->akf_set) {
+                        p->akf_set = true;
+                        r = 0;
+                        while (r >= 0 && (value = strtok_r(NULL, " \t\r", &save)) && p->n_akf < SSHD_MAX_AUTHORIZED_KEYS_FILES) {
+                                if (strcasecmp(value, "none") == 0)
+                                        continue;
+                                p->akf[p->n_akf] = strdup(value);
+                                if (!p->akf[p->n_akf])
+                                        r = -ENOMEM;
+                                else
+                                        p->n_akf++;
+                        }
                 } else if (strcasecmp(key, "Include") == 0) {
                         r = 0;
                         while (r >= 0 && (value = strtok_r(NULL, " \t\r", &save)))
@@ -110,4 +126,90 @@ int sshd_config_ports(const char *root, uint16_t ports[static SSHD_MAX_PORTS]) {
         if (p.n == 0)
                 ports[p.n++] = SSHD_DEFAULT_PORT;
         return (int) p.n;
+}
+
+void sshd_authorized_keys_files_free(char **files) {
+        for (size_t i = 0; files && files[i]; i++)
+                free(files[i]);
+        free(files);
+}
+
+int sshd_config_authorized_keys_files(const char *root, char ***ret) {
+        _cleanup_free_ char *path = NULL;
+        uint16_t ports[SSHD_MAX_PORTS];
+        char **files;
+        Ports p = { .ports = ports };
+        int r;
+
+        files = calloc(SSHD_MAX_AUTHORIZED_KEYS_FILES + 1, sizeof(char *));
+        if (!files)
+                return -ENOMEM;
+        p.akf = files;
+        if (asprintf(&path, "%s/etc/ssh/sshd_config", root ?: "") < 0) {
+                free(files);
+                return -ENOMEM;
+        }
+        r = parse_file(root, path, 0, &p);
+        if (r >= 0 && !p.akf_set) {
+                /* sshd's compiled-in default */
+                files[0] = strdup(".ssh/authorized_keys");
+                files[1] = strdup(".ssh/authorized_keys2");
+                p.n_akf = 2;
+                if (!files[0] || !files[1])
+                        r = -ENOMEM;
+        }
+        if (r < 0) {
+                sshd_authorized_keys_files_free(files);
+                return r;
+        }
+        *ret = files;
+        return (int) p.n_akf;
+}
+
+int sshd_expand_authorized_keys_file(const char *pattern, const char *user, const char *home, unsigned uid, char **ret) {
+        _cleanup_free_ char *out = NULL;
+        size_t len = 0, cap;
+
+        cap = strlen(pattern) + 1;
+        for (const char *c = pattern; *c; c++)
+                if (*c == '%')
+                        cap += strlen(home) + strlen(user) + 16;
+        out = malloc(cap);
+        if (!out)
+                return -ENOMEM;
+        for (const char *c = pattern; *c; c++) {
+                if (*c != '%') {
+                        out[len++] = *c;
+                        continue;
+                }
+                c++;
+                switch (*c) {
+                case '%':
+                        out[len++] = '%';
+                        break;
+                case 'h':
+                        len += (size_t) sprintf(out + len, "%s", home);
+                        break;
+                case 'u':
+                        len += (size_t) sprintf(out + len, "%s", user);
+                        break;
+                case 'U':
+                        len += (size_t) sprintf(out + len, "%u", uid);
+                        break;
+                default:
+                        return -EBADMSG;        /* sshd refuses unknown tokens too */
+                }
+        }
+        out[len] = '\0';
+        /* sshd: a path that is not absolute after expansion is below home. */
+        if (out[0] != '/') {
+                char *abs;
+
+                if (asprintf(&abs, "%s/%s", streq(home, "/") ? "" : home, out) < 0)
+                        return -ENOMEM;
+                free(out);
+                out = abs;
+        }
+        *ret = TAKE_PTR(out);
+        return 0;
 }

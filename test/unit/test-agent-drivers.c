@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The NIC driver preflight against a fake /sys/class/net: up NICs backed by
  * a device are matched against modules.alias patterns as modprobe matches
- * them; down NICs and virtual links are not checked. */
+ * them; down NICs and virtual links are not checked; the NICs under a
+ * default route are found through lower_* links; disks are checked along
+ * their sysfs device path. */
 #include <errno.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,6 +35,83 @@ static void nic(const char *name, const char *flags, const char *modalias, const
                 path = tu_path_join(dir, "device/driver");
                 ASSERT_EQ(symlink(target, path), 0);
                 free(path), path = NULL;
+        }
+}
+
+static int mkdir_p(const char *path) {
+        _cleanup_free_ char *copy = strdup(path);
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *p = copy + 1; *p; p++)
+                if (*p == '/') {
+                        *p = '\0';
+                        if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+                                return -errno;
+                        *p = '/';
+                }
+        return mkdir(copy, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+/* A device directory below sys/devices with a modalias and a bound driver. */
+static void device(const char *path, const char *modalias, const char *driver) {
+        _cleanup_free_ char *dir = NULL, *file = NULL, *link = NULL, *target = NULL;
+
+        dir = tu_path_join(root, path);
+        ASSERT_OK(mkdir_p(dir));
+        if (modalias) {
+                file = tu_path_join(dir, "modalias");
+                ASSERT_OK(tu_write_file(file, modalias, strlen(modalias)));
+        }
+        if (driver) {
+                ASSERT_TRUE(asprintf(&target, "%s/sys/bus/pci/drivers/%s", root, driver) > 0);
+                link = tu_path_join(dir, "driver");
+                ASSERT_EQ(symlink(target, link), 0);
+        }
+}
+
+static void disk(const char *name, const char *device_path) {
+        _cleanup_free_ char *dir = NULL, *link = NULL, *target = NULL;
+
+        ASSERT_TRUE(asprintf(&dir, "%s/sys/block/%s", root, name) > 0);
+        ASSERT_OK(mkdir_p(dir));
+        if (!device_path)
+                return;
+        target = tu_path_join(root, device_path);
+        link = tu_path_join(dir, "device");
+        ASSERT_EQ(symlink(target, link), 0);
+}
+
+/* Disks: every device on the path with a bound driver must have a match in
+ * the rescue, except PCI bridges (the kernel's port driver). */
+static void test_storage(void) {
+        static const char aliases[] =
+                "alias pci:v*d*sv*sd*bc01sc06i01* ahci\n"
+                "alias scsi:t-0x00* sd_mod\n";
+        StorageDriver disks[DRIVERS_MAX_DISKS];
+        int n;
+
+        device("sys/devices/pci0000:00/0000:00:1f.2", "pci:v00008086d00002922sv00001AF4sd00001100bc01sc06i01\n", "ahci");
+        device("sys/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0", "scsi:t-0x00\n", "sd");
+        device("sys/devices/pci0000:00/0000:00:1c.0", "pci:v00008086d00002948sv00000000sd00000000bc06sc04i00\n", "pcieport");
+        device("sys/devices/pci0000:00/0000:00:1c.0/0000:01:00.0", "pci:v0000144Dd0000A808sv0000144Dsd0000A801bc01sc08i02\n", "nvme");
+        device("sys/devices/pci0000:00/0000:00:1c.0/0000:01:00.0/nvme/nvme0", NULL, NULL);
+        disk("sda", "sys/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0");
+        disk("nvme0n1", "sys/devices/pci0000:00/0000:00:1c.0/0000:01:00.0/nvme/nvme0");
+        disk("loop0", NULL);
+        disk("dm-0", NULL);
+
+        n = drivers_check_storage(root, aliases, sizeof(aliases) - 1, disks);
+        ASSERT_EQ(n, 2);
+        for (int i = 0; i < n; i++) {
+                if (streq(disks[i].name, "sda")) {
+                        ASSERT_EQ(disks[i].checked, 2);     /* sd, ahci */
+                        ASSERT_STREQ(disks[i].missing, "");
+                } else {
+                        ASSERT_STREQ(disks[i].name, "nvme0n1");
+                        ASSERT_EQ(disks[i].checked, 1);     /* nvme; not pcieport */
+                        ASSERT_STREQ(disks[i].missing, "nvme (pci:v0000144Dd0000A808sv0000144Dsd0000A801bc01sc08i02)");
+                }
         }
 }
 
@@ -80,6 +159,25 @@ int main(void) {
         ASSERT_TRUE(e && e->found == 1);
         ASSERT_STREQ(e->host_driver, "");
         ASSERT_TRUE(find(nics, n, "eth2") == NULL);
+
+        /* The default route leaves through bond0 over eth1, and a VLAN on
+         * eth0 in another table: both lower NICs carry it, ens3 does not. */
+        {
+                char *devs[] = { (char *) "bond0", (char *) "eth0.10", NULL };
+                const char *links[] = { "sys/class/net/bond0", "sys/class/net/bond0/lower_eth1",
+                                        "sys/class/net/eth0.10/lower_eth0" };
+
+                for (size_t i = 0; i < ELEMENTSOF(links); i++) {
+                        _cleanup_free_ char *d = tu_path_join(root, links[i]);
+                        ASSERT_OK(mkdir_p(d));
+                }
+                drivers_mark_default_route(root, nics, (size_t) n, devs);
+                ASSERT_EQ(find(nics, n, "eth1")->carries_default, 1);
+                ASSERT_EQ(find(nics, n, "eth0")->carries_default, 1);
+                ASSERT_EQ(find(nics, n, "ens3")->carries_default, 0);
+        }
+
+        test_storage();
 
         /* An empty module list finds nothing. */
         n = drivers_check(root, "", 0, nics);

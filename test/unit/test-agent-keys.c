@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "agent-keys.h"
+#include "agent-password.h"
 #include "cpio.h"
 #include "test-util.h"
 
@@ -99,6 +100,7 @@ static void test_admins(void) {
         ASSERT_EQ(setenv("DOAS_USER", "../etc", 1), 0);     /* not a user name: ignored */
         ASSERT_OK(cpio_writer_new(&w));
         ASSERT_OK(keys_add_authorized_keys(w, dir, NULL, &report));
+        ASSERT_EQ(report.n_sources, 3);
         unsetenv("SUDO_USER");
         unsetenv("DOAS_USER");
 
@@ -118,6 +120,137 @@ static void test_admins(void) {
                         "ssh-ed25519 AAAAalice alice@x\n";
                 ASSERT_MEMEQ(e->data, e->size, expect, strlen(expect));
         }
+        cpio_archive_free(a);
+        cpio_writer_free(w);
+        tu_rm_rf(dir);
+}
+
+/* AuthorizedKeysFile as NixOS and hardened setups use it: the keys live
+ * only in /etc/ssh/authorized_keys.d/%u; %h and %% expand as sshd does;
+ * --keys-from lets a plain user in; options stay as written. */
+static void test_authorized_keys_file(void) {
+        static const char *const dirs[] = {
+                "etc", "etc/ssh", "etc/ssh/authorized_keys.d", "etc/ssh/sshd_config.d", "root", "root/.ssh",
+                "home", "home/carol", "home/carol/.ssh", NULL,
+        };
+        _cleanup_free_ char *dir = NULL;
+        char *users[] = { (char *) "carol", NULL }, *nobody[] = { (char *) "nosuch", NULL };
+        CpioWriter *w = NULL;
+        CpioArchive *a = NULL;
+        KeysReport report = {};
+        const CpioEntry *e;
+        const void *data;
+        size_t size;
+
+        ASSERT_OK(tu_mkdtemp("test-keys-akf", &dir));
+        mkdirs_in(dir, dirs);
+        write_in(dir, "etc/passwd",
+                 "root:x:0:0:root:/root:/bin/sh\n"
+                 "carol:x:1001:1001::/home/carol:/bin/sh\n");
+        write_in(dir, "etc/group", "root:x:0:\n");
+        write_in(dir, "etc/ssh/sshd_config",
+                 "Include /etc/ssh/sshd_config.d/*.conf\n"
+                 "AuthorizedKeysFile .ssh/ignored\n");
+        write_in(dir, "etc/ssh/sshd_config.d/50-keys.conf",
+                 "AuthorizedKeysFile /etc/ssh/authorized_keys.d/%u %h/.ssh/keys_%%_%U none\n");
+        write_in(dir, "root/.ssh/authorized_keys", "ssh-ed25519 AAAAnotused root@x\n");
+        write_in(dir, "root/.ssh/ignored", "ssh-ed25519 AAAAnotused2 root@x\n");
+        write_in(dir, "etc/ssh/authorized_keys.d/root",
+                 "restrict,from=\"192.0.2.0/24\" ssh-ed25519 AAAAroot root@x\n");
+        write_in(dir, "home/carol/.ssh/keys_%_1001", "ssh-ed25519 AAAAcarol carol@x\n");
+
+        ASSERT_OK(cpio_writer_new(&w));
+        ASSERT_ERROR(keys_add_authorized_keys(w, dir, &(KeysRequest) { .users = nobody }, &report), ESRCH);
+        report = (KeysReport) {};
+        ASSERT_OK(keys_add_authorized_keys(w, dir, &(KeysRequest) { .users = users }, &report));
+        ASSERT_EQ(report.n_authorized, 2);
+        ASSERT_EQ(report.n_sources, 2);
+        ASSERT_STREQ(report.key_sources[0].user, "root");
+        ASSERT_STREQ(report.key_sources[0].path, "/etc/ssh/authorized_keys.d/root");
+        ASSERT_STREQ(report.key_sources[1].user, "carol");
+        ASSERT_STREQ(report.key_sources[1].path, "/home/carol/.ssh/keys_%_1001");
+        ASSERT_OK(cpio_writer_finish(w, &data, &size));
+        ASSERT_OK(cpio_reader_parse(data, size, &a));
+        e = cpio_archive_find(a, "root/.ssh/authorized_keys");
+        ASSERT_TRUE(e != NULL);
+        {
+                const char *expect =
+                        "restrict,from=\"192.0.2.0/24\" ssh-ed25519 AAAAroot root@x\n"
+                        "ssh-ed25519 AAAAcarol carol@x\n";
+                ASSERT_MEMEQ(e->data, e->size, expect, strlen(expect));
+        }
+        cpio_archive_free(a);
+        cpio_writer_free(w);
+        tu_rm_rf(dir);
+}
+
+/* --password: a SHA-512 crypt hash that OpenSSL's own implementation
+ * computes identically from the same salt (also at the lengths where the
+ * scheme's repetitions change); only the hash reaches the overlay, 0600. */
+static void test_password(void) {
+        static const char password[] = "correct horse battery staple";
+        _cleanup_free_ char *hash = NULL, *hash2 = NULL, *cmd = NULL, *dir = NULL;
+        char salt[32], line[256];
+        CpioWriter *w = NULL;
+        CpioArchive *a = NULL;
+        KeysReport report = {};
+        const CpioEntry *e;
+        const void *data;
+        size_t size;
+        FILE *f;
+
+        ASSERT_ERROR(keys_hash_password("", &hash), EINVAL);
+        ASSERT_OK(keys_hash_password(password, &hash));
+        ASSERT_OK(keys_hash_password(password, &hash2));
+        ASSERT_TRUE(strncmp(hash, "$6$", 3) == 0);
+        ASSERT_TRUE(strcmp(hash, hash2) != 0);  /* a fresh salt each time */
+        ASSERT_EQ(strcspn(hash + 3, "$"), 16);
+        snprintf(salt, sizeof(salt), "%.16s", hash + 3);
+        if (access("/usr/bin/openssl", X_OK) == 0) {
+                ASSERT_TRUE(asprintf(&cmd, "/usr/bin/openssl passwd -6 -salt '%s' '%s'", salt, password) > 0);
+                f = popen(cmd, "r");
+                ASSERT_TRUE(f != NULL);
+                ASSERT_TRUE(fgets(line, sizeof(line), f) != NULL);
+                ASSERT_EQ(pclose(f), 0);
+                line[strcspn(line, "\n")] = '\0';
+                ASSERT_STREQ(hash, line);
+        } else
+                fprintf(stderr, "no /usr/bin/openssl: hash not compared with a reference\n");
+
+        /* The scheme's edge lengths (one SHA-512 block is 64 bytes; the
+         * salt's 16) against OpenSSL's implementation. */
+        if (access("/usr/bin/openssl", X_OK) == 0)
+                for (size_t len = 1; len <= 130; len += len < 63 ? 62 : len < 66 ? 1 : 64) {
+                        char pw[131], out[SHA512_CRYPT_SIZE];
+                        _cleanup_free_ char *c = NULL;
+                        const char *s = len % 2 ? "ab" : "0123456789./ABCD";
+
+                        memset(pw, 'a' + (int) (len % 26), len);
+                        pw[len] = '\0';
+                        ASSERT_OK(sha512_crypt(pw, s, out));
+                        ASSERT_TRUE(asprintf(&c, "/usr/bin/openssl passwd -6 -salt '%s' '%s'", s, pw) > 0);
+                        f = popen(c, "r");
+                        ASSERT_TRUE(f && fgets(line, sizeof(line), f));
+                        ASSERT_EQ(pclose(f), 0);
+                        line[strcspn(line, "\n")] = '\0';
+                        ASSERT_STREQ(out, line);
+                }
+        ASSERT_ERROR(sha512_crypt("x", "", line), EINVAL);
+        ASSERT_ERROR(sha512_crypt("x", "bad salt", line), EINVAL);
+
+        ASSERT_OK(tu_mkdtemp("test-keys-pw", &dir));
+        ASSERT_OK(cpio_writer_new(&w));
+        ASSERT_ERROR(keys_add_authorized_keys(w, dir, &(KeysRequest) { .password_hash = "plain" }, &report), EINVAL);
+        report = (KeysReport) {};
+        ASSERT_OK(keys_add_authorized_keys(w, dir, &(KeysRequest) { .password_hash = hash }, &report));
+        ASSERT_TRUE(report.password);
+        ASSERT_EQ(report.n_authorized, 0);
+        ASSERT_OK(cpio_writer_finish(w, &data, &size));
+        ASSERT_OK(cpio_reader_parse(data, size, &a));
+        e = cpio_archive_find(a, KEYS_ROOT_PASSWORD_FILE);
+        ASSERT_TRUE(e && e->mode == (S_IFREG | 0600));
+        ASSERT_TRUE(e->size == strlen(hash) + 1 && memcmp(e->data, hash, strlen(hash)) == 0);
+        ASSERT_TRUE(memmem(data, size, password, strlen(password)) == NULL);
         cpio_archive_free(a);
         cpio_writer_free(w);
         tu_rm_rf(dir);
@@ -165,7 +298,7 @@ int main(void) {
         for (size_t i = 0; i < report.n_host_keys; i++)
                 check_fingerprint(root, &report.host_keys[i]);
 
-        ASSERT_OK(keys_add_authorized_keys(w, root, p, &report));
+        ASSERT_OK(keys_add_authorized_keys(w, root, &(KeysRequest) { .extra_file = p }, &report));
         ASSERT_EQ(report.n_authorized, 3);  /* one, two, three: "one" twice counts once */
         ASSERT_TRUE(strstr(report.sources, "/home/admin-root/.ssh/authorized_keys (2)") != NULL);
 
@@ -188,6 +321,8 @@ int main(void) {
         }
 
         test_admins();
+        test_authorized_keys_file();
+        test_password();
 
         ASSERT_ERROR(keys_fingerprint("not a key", type, sizeof(type), fp), EINVAL);
         ASSERT_ERROR(keys_fingerprint("ssh-ed25519 !!!!", type, sizeof(type), fp), EINVAL);

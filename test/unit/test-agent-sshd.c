@@ -58,6 +58,45 @@ int main(void) {
         ASSERT_EQ(sshd_config_ports(root, ports), 1);
         ASSERT_EQ(ports[0], 22);
 
+        /* AuthorizedKeysFile: sshd's default, the first setting wins
+         * (Includes count where they stand), "none" adds nothing. */
+        {
+                char **files = NULL;
+                char *x = NULL;
+
+                put("etc/ssh/sshd_config", "Port 22\n");
+                ASSERT_EQ(sshd_config_authorized_keys_files(root, &files), 2);
+                ASSERT_STREQ(files[0], ".ssh/authorized_keys");
+                ASSERT_STREQ(files[1], ".ssh/authorized_keys2");
+                ASSERT_TRUE(files[2] == NULL);
+                sshd_authorized_keys_files_free(files);
+
+                put("etc/ssh/sshd_config.d/10-a.conf", "AuthorizedKeysFile /etc/ssh/authorized_keys.d/%u none %h/k\n");
+                put("etc/ssh/sshd_config",
+                    "Include sshd_config.d/10-a.conf\n"
+                    "AuthorizedKeysFile .ssh/later\n"
+                    "Match User x\n"
+                    "  AuthorizedKeysFile .ssh/match\n");
+                ASSERT_EQ(sshd_config_authorized_keys_files(root, &files), 2);
+                ASSERT_STREQ(files[0], "/etc/ssh/authorized_keys.d/%u");
+                ASSERT_STREQ(files[1], "%h/k");
+                sshd_authorized_keys_files_free(files);
+
+                ASSERT_OK(sshd_expand_authorized_keys_file("/etc/ssh/authorized_keys.d/%u", "alice", "/home/alice", 1000, &x));
+                ASSERT_STREQ(x, "/etc/ssh/authorized_keys.d/alice");
+                free(x);
+                ASSERT_OK(sshd_expand_authorized_keys_file(".ssh/keys_%U_%%", "alice", "/home/alice", 1000, &x));
+                ASSERT_STREQ(x, "/home/alice/.ssh/keys_1000_%");
+                free(x);
+                ASSERT_OK(sshd_expand_authorized_keys_file("%h/.ssh/k", "root", "/", 0, &x));
+                ASSERT_STREQ(x, "//.ssh/k");
+                free(x);
+                ASSERT_OK(sshd_expand_authorized_keys_file("keys", "root", "/", 0, &x));
+                ASSERT_STREQ(x, "/keys");
+                free(x);
+                ASSERT_ERROR(sshd_expand_authorized_keys_file("%d/k", "root", "/root", 0, &x), EBADMSG);
+        }
+
         tu_rm_rf(root);
         free(root);
         return 0;
