@@ -136,7 +136,7 @@ const CpioEntry *cpio_archive_find(const CpioArchive *a, const char *path);
 typedef enum CpioCompression {
         CPIO_COMPRESSION_NONE,
         CPIO_COMPRESSION_GZIP,    /* deflate level 9, gzip framing, mtime 0 */
-        CPIO_COMPRESSION_XZ,      /* LZMA2 preset 9e, CRC32 check */
+        CPIO_COMPRESSION_XZ,      /* LZMA2 preset 3, CRC32 check */
         CPIO_COMPRESSION_XZ_X86,  /* the same behind the x86 BCJ filter, for executables */
         _CPIO_COMPRESSION_MAX,
 } CpioCompression;

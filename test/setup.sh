@@ -34,7 +34,7 @@ setup_dir() {
 }
 
 step "configuring build/ (static musl release) and build-dev/ (glibc, sanitizers)"
-setup_dir build "$cross" --cross-file "$cross" --buildtype=release -Dwerror=true
+setup_dir build "$cross" --cross-file "$cross" -Doptimization=s -Ddebug=false -Dwerror=true
 setup_dir build-dev glibc --buildtype=debug -Db_sanitize=address,undefined -Dwerror=true -Drescue=disabled
 
 step "building (the rescue image is built from Debian packages on first use)"
