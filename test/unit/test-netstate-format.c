@@ -254,6 +254,10 @@ static void test_link_messages(void) {
         nla_put_u8(m, IFLA_BOND_MODE, 1);
         nla_put_u32(m, IFLA_BOND_MIIMON, 100);
         nla_put_u32(m, IFLA_BOND_PRIMARY, 3);
+        nla_put_u8(m, IFLA_BOND_AD_LACP_RATE, 0);
+        nla_put_u8(m, IFLA_BOND_XMIT_HASH_POLICY, 1);
+        nla_put_u8(m, IFLA_BOND_AD_SELECT, 7);
+        nla_put_u32(m, IFLA_BOND_MIN_LINKS, 2);
         nla_nest_end(m, data);
         nla_nest_end(m, info);
         feed_link(s, m);
@@ -284,7 +288,8 @@ static void test_link_messages(void) {
         _cleanup_free_ char *text = format_ok(s);
         ASSERT_STREQ(text,
                 "netstate 1\n"
-                "link name=bond0 index=5 mac=52:54:00:00:00:01 mtu=1500 up kind=bond bond-mode=active-backup bond-miimon=100 bond-primary=eth1\n"
+                "link name=bond0 index=5 mac=52:54:00:00:00:01 mtu=1500 up kind=bond bond-mode=active-backup bond-miimon=100 bond-primary=eth1 "
+                "bond-lacp-rate=slow bond-xmit-hash-policy=layer3+4 bond-ad-select=7 bond-min-links=2\n"
                 "link name=bond0.10 index=6 mac=52:54:00:00:00:01 mtu=1500 up kind=vlan parent=bond0 vlan-id=10 vlan-protocol=802.1ad\n"
                 "link name=eth0 index=2 mac=52:54:00:00:00:01 mtu=1500 up master=bond0\n"
                 "link name=eth1 index=3 mac=52:54:00:00:00:01 perm=52:54:00:00:00:22 mtu=1500 up master=bond0\n"
@@ -300,6 +305,12 @@ static void test_link_messages(void) {
         ASSERT_TRUE(bond && enslave && vlan && bond < enslave && enslave < vlan);
         ASSERT_TRUE(strstr(script, "echo active-backup > \"$sysnet\"/'bond0'/bonding/mode"));
         ASSERT_TRUE(strstr(script, "echo 'eth1' > \"$sysnet\"/'bond0'/bonding/primary"));
+        /* Non-default bond settings; lacp_rate is 802.3ad's only (the
+         * kernel refuses it in active-backup). */
+        ASSERT_TRUE(strstr(script, "echo 'layer3+4' > \"$sysnet\"/'bond0'/bonding/xmit_hash_policy"));
+        ASSERT_TRUE(strstr(script, "echo 7 > \"$sysnet\"/'bond0'/bonding/ad_select"));
+        ASSERT_TRUE(strstr(script, "echo 2 > \"$sysnet\"/'bond0'/bonding/min_links"));
+        ASSERT_TRUE(!strstr(script, "lacp_rate"));
         ASSERT_TRUE(strstr(script, "find_mac '52:54:00:00:00:22' '52:54:00:00:00:01'"));
         ASSERT_TRUE(strstr(script, "type macvlan mode bridge"));
         ASSERT_TRUE(!strstr(script, "ip_ link set dev 'eth1' address"));
