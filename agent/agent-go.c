@@ -8,14 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "agent-drivers.h"
+#include "agent-check.h"
+#include "agent-go.h"
 #include "agent-image.h"
 #include "agent-log.h"
 #include "agent-overlay.h"
+#include "agent-reboot.h"
 #include "agent.h"
 #include "cpio.h"
 #include "fileio.h"
@@ -23,6 +26,8 @@
 #include "macro.h"
 
 #define SYNC_TIMEOUT_SEC 10
+#define UNLOAD_TRIES 10
+#define UNLOAD_RETRY_MS 200
 
 /* console= arguments of the running kernel: without them the rescue is
  * silent on the operator's serial console. */
@@ -57,7 +62,7 @@ static int host_console_args(const char *root, char **ret) {
         return 0;
 }
 
-static int build_cmdline(const AgentOptions *o, const RescueImage *img, char **ret) {
+int go_build_cmdline(const AgentOptions *o, const RescueImage *img, char **ret) {
         _cleanup_free_ char *consoles = NULL, *cmdline = NULL;
         size_t max = kexec_bzimage_cmdline_max(&img->kernel_info);
         int r;
@@ -101,9 +106,28 @@ static int sealed_memfd(const char *name, const void *a, size_t a_size, const vo
         return 0;
 }
 
+/* A failure after the load must not leave the kernel loaded behind the
+ * operator's back (the next reboot would start the rescue). The guard's
+ * cleanup unloads once and silently; here a failed unload is retried for
+ * two seconds (EBUSY: another kexec call holds the kernel's kexec lock),
+ * and a kernel that stays loaded is said loudly. Found by
+ * test/vm/test-go-faults. */
+static void unload_after_failure(struct kexec_load_guard *guard) {
+        int r = 0;
+
+        for (unsigned i = 0; guard->loaded && i < UNLOAD_TRIES; i++) {
+                if (i > 0)
+                        usleep(UNLOAD_RETRY_MS * 1000);
+                r = kexec_load_guard_release(guard);
+        }
+        if (guard->loaded)
+                log_error_errno(r, "the rescue kernel is still loaded and could not be unloaded: the next reboot "
+                                   "would start the rescue system; unload it with 'kexec -u' (kexec-tools)");
+}
+
 /* sync() can hang forever on the dying disk of a broken host: give it a
  * bounded time in a child and go on without it. */
-static void sync_bounded(void) {
+void agent_sync_bounded(void) {
         pid_t pid = fork();
 
         if (pid == 0) {
@@ -111,7 +135,7 @@ static void sync_bounded(void) {
                 _exit(0);
         }
         if (pid < 0) {
-                log_warning("cannot fork to sync (%s); rebooting without sync", strerror(errno));
+                log_warning("cannot fork to sync (%s); going on without sync", strerror(errno));
                 return;
         }
         for (unsigned i = 0; i < SYNC_TIMEOUT_SEC * 10; i++) {
@@ -119,18 +143,18 @@ static void sync_bounded(void) {
                         return;
                 usleep(100 * 1000);
         }
-        log_warning("sync did not finish within %u s (a hung disk?); rebooting anyway", SYNC_TIMEOUT_SEC);
+        log_warning("sync did not finish within %u s (a hung disk?); going on", SYNC_TIMEOUT_SEC);
 }
 
 /* Counts down with SIGINT/SIGTERM/SIGHUP blocked and waited for: any of them
  * cancels (an ssh session that drops sends SIGHUP). Returns 0 to go on. */
-static int countdown(unsigned seconds, const sigset_t *mask) {
+int agent_countdown(const char *target, unsigned seconds, const sigset_t *mask) {
         for (unsigned left = seconds; left > 0; left--) {
                 struct timespec ts = { .tv_sec = 1 };
                 int sig;
 
                 if (!log_quiet) {
-                        fprintf(stderr, "\ragent: rebooting into the rescue system in %2u s (Ctrl-C cancels) ", left);
+                        fprintf(stderr, "\ragent: rebooting into %s in %2u s (Ctrl-C cancels) ", target, left);
                         fflush(stderr);
                 }
                 sig = sigtimedwait(mask, NULL, &ts);
@@ -144,119 +168,121 @@ static int countdown(unsigned seconds, const sigset_t *mask) {
         return 0;
 }
 
-static void explain_load_failure(int r, const RescueImage *img, size_t initrd_size, const char *cmdline) {
+void agent_explain_load_failure(int r, const char *what, const struct kexec_bzimage_info *info, uint64_t kernel_size,
+                                uint64_t initrd_size, const char *cmdline) {
         struct kexec_host_state host;
         struct kexec_load_facts facts = {
-                .kernel_init_size = img->kernel_info.init_size,
-                .kernel_file_size = img->kernel_size,
+                .kernel_init_size = info->init_size,
+                .kernel_file_size = kernel_size,
                 .initrd_size = initrd_size,
                 .cmdline_len = strlen(cmdline) + 1,
-                .cmdline_max = kexec_bzimage_cmdline_max(&img->kernel_info),
+                .cmdline_max = kexec_bzimage_cmdline_max(info),
         };
         struct kexec_explanation e;
 
         kexec_probe_host(NULL, &host);
         kexec_explain_load_error(r, &host, &facts, &e);
-        log_error_errno(r, "the kernel refused to load the rescue system: %s", e.summary);
+        log_error_errno(r, "the kernel refused to load %s: %s", what, e.summary);
         if (e.detail[0])
                 log_info("%s", e.detail);
         log_info("what to do: %s", e.advice);
 }
 
-/* A NIC the rescue kernel cannot drive stays down after the reboot. */
-static int check_drivers(const AgentOptions *o, const RescueImage *img) {
-        NicDriver nics[DRIVERS_MAX_NICS];
-        const void *aliases;
-        size_t size;
-        int n, missing = 0;
+/* The login promise on the console too: an operator on IPMI SOL or a
+ * serial console sees the kernel's messages, not our stderr. */
+static void kmsg_summary(const Overlay *ov, const AgentOptions *o) {
+        _cleanup_close_ int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        char line[1024];
 
-        if (!img->payload || payload_get(img->payload, "modules.alias", &aliases, &size) < 0) {
-                log_warning("the rescue image carries no module list: cannot check it has drivers for this host's NICs");
-                return 0;
-        }
-        n = drivers_check(o->root, aliases, size, nics);
-        if (n < 0) {
-                log_warning("cannot list the NICs in /sys/class/net (%s): driver check skipped", strerror(-n));
-                return 0;
-        }
-        for (int i = 0; i < n; i++) {
-                if (nics[i].found)
+        if (fd < 0)
+                return;
+        for (size_t i = 0;; i++) {
+                const char *dev;
+                char addr[46];
+                int r = netstate_global_address(ov->net, i, addr, &dev);
+
+                if (r == -ERANGE)
+                        break;
+                if (r < 0)
                         continue;
-                missing++;
-                log_error(-ENODEV, "the rescue kernel has no driver for %s (%s on this host, %s): it would stay down",
-                          nics[i].name, nics[i].host_driver[0] ? nics[i].host_driver : "driver unknown", nics[i].modalias);
+                snprintf(line, sizeof(line), "<5>agent: the rescue system comes back on %s (port %s, via %s)\n",
+                         addr, ov->ports, dev);
+                (void) !write(fd, line, strlen(line));
         }
-        if (missing > 0 && !o->force)
-                return log_error(-ENODEV, "refusing: use a rescue image with that driver (agent bundle), "
-                                          "or pass --force if you reach this host through another NIC");
-        if (missing > 0)
-                log_warning("--force: going on without a driver for %d NIC(s)", missing);
+        for (size_t i = 0; i < ov->keys.n_host_keys; i++) {
+                const HostKey *k = &ov->keys.host_keys[i];
+
+                snprintf(line, sizeof(line), "<5>agent: host key %s %s\n",
+                         k->fingerprint[0] ? k->fingerprint : "(no .pub)", k->type[0] ? k->type : k->name);
+                (void) !write(fd, line, strlen(line));
+        }
+        snprintf(line, sizeof(line), "<5>agent: root logins by key from %s%s; a root shell on each console\n",
+                 ov->keys.sources[0] ? ov->keys.sources : "nowhere", ov->keys.password ? ", or with the password" : "");
+        (void) !write(fd, line, strlen(line));
+        if (o->fallback_seconds > 0) {
+                snprintf(line, sizeof(line), "<5>agent: unless someone logs in within %u s the rescue reboots through the firmware\n",
+                         o->fallback_seconds);
+                (void) !write(fd, line, strlen(line));
+        }
+}
+
+/* --graceful on a systemd host: the kernel stays loaded and PID 1 is asked
+ * to enter kexec.target (SIGRTMIN+6, see systemd(1)): services stop, file
+ * systems unmount, then systemd-shutdown kexecs into it. */
+static int handoff_to_systemd(struct kexec_load_guard *guard) {
+        kexec_load_guard_keep(guard);
+        if (kill(1, REBOOT_SYSTEMD_SIGNAL_KEXEC) < 0) {
+                int r = -errno;
+
+                log_error_errno(r, "cannot ask systemd (PID 1) for kexec");
+                (void) kexec_unload();
+                return r;
+        }
+        log_info("asked systemd (PID 1) to stop the services and kexec into the rescue system; this session ends soon");
         return 0;
 }
 
-/* Refuses, before anything changes, what would surely fail or lock out. */
-static int preflight(const AgentOptions *o, const RescueImage *img, const Overlay *ov, size_t initrd_size) {
-        struct kexec_host_state host;
-        uint64_t need;
+/* Seconds since *start, which moves on to now: a line per step says how
+ * long it took (a slow host is then visible on the console). */
+static double step_seconds(struct timespec *start) {
+        struct timespec now;
+        double d;
 
-        if (ov->keys.n_authorized == 0)
-                return log_error(-EACCES, "no authorized key would let anyone log in to the rescue system: "
-                                          "add keys to /root/.ssh/authorized_keys or pass --authorized-keys FILE");
-        if (ov->keys.n_host_keys == 0)
-                log_warning("no SSH host keys in /etc/ssh: the rescue's sshd has none and cannot start");
-        if (check_drivers(o, img) < 0)
-                return -ENODEV;
-
-        kexec_probe_host(NULL, &host);
-        if (host.loaded == -ENOENT)
-                return log_error(-ENOSYS, "this kernel has no kexec support (/sys/kernel/kexec_loaded is missing)");
-        if (host.loaded == 1 && !o->force)
-                return log_error(-EBUSY, "a kexec kernel is already loaded (kexec-tools or systemd?); "
-                                         "unload it first (kexec -u) or pass --force to replace it");
-        if (host.load_disabled == 1)
-                return log_error(-EPERM, "kexec is disabled until the next boot (kernel.kexec_load_disabled=1)");
-
-        need = kexec_memory_need(img->kernel_info.init_size, initrd_size);
-        if (host.mem_total > 0 && !kexec_memory_fits(need, host.mem_total))
-                return log_error(-ENOMEM, "the rescue needs %llu MiB but the kernel allows at most half of the %llu MiB of RAM",
-                                 (unsigned long long) (need >> 20), (unsigned long long) (host.mem_total >> 20));
-        /* At load time the kernel allocates pages for every segment, reads
-         * both files into buffers of its own, and our memfds still hold a
-         * copy of each: without that much free memory the OOM killer ends
-         * us mid-load (seen in a 208 MiB guest). */
-        need += 2 * (img->kernel_size + initrd_size);
-        if (host.mem_available > 0 && need > host.mem_available)
-                return log_error(-ENOMEM, "loading the rescue takes %llu MiB of free memory but only %llu MiB are available now; "
-                                          "stop memory-hungry services first",
-                                 (unsigned long long) (need >> 20), (unsigned long long) (host.mem_available >> 20));
-        return 0;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        d = (double) (now.tv_sec - start->tv_sec) + (double) (now.tv_nsec - start->tv_nsec) / 1e9;
+        *start = now;
+        return d;
 }
 
 int verb_go(const AgentOptions *o) {
         _cleanup_kexec_load_guard_ struct kexec_load_guard guard = {};
         _cleanup_close_ int kernel_fd = -EBADF, initrd_fd = -EBADF;
         _cleanup_free_ char *cmdline = NULL;
+        CheckReport report;
         RescueImage img = {};
         Overlay ov = {};
         sigset_t mask;
         size_t initrd_size;
+        struct timespec step;
+        bool img_ok, ov_ok;
         int r;
 
         if (geteuid() != 0 && !o->dry_run)
                 return log_error(-EPERM, "go must run as root (it reads host keys and loads a kernel)"), 1;
 
-        r = rescue_image_load(o->kernel, o->initrd, &img);
+        clock_gettime(CLOCK_MONOTONIC, &step);
+        /* Step 1, the preflight: the same checks as `agent check`. */
+        r = preflight_prepare(o, &img, &img_ok, &ov, &ov_ok, &initrd_size, &report);
         if (r < 0)
                 goto out;
-        r = overlay_build(o, &ov);
-        if (r < 0)
+        check_report_log(&report);
+        if (report.n_fail > 0) {
+                r = log_error(-EPERM, "refusing: %zu check(s) failed (agent check lists them all); nothing was changed",
+                              report.n_fail);
                 goto out;
-        initrd_size = img.initrd_size + cpio_append_padding(img.initrd_size) + ov.size;
-
-        r = preflight(o, &img, &ov, initrd_size);
-        if (r < 0)
-                goto out;
-        r = build_cmdline(o, &img, &cmdline);
+        }
+        log_info("checked, captured and built the overlay in %.2f s", step_seconds(&step));
+        r = go_build_cmdline(o, &img, &cmdline);
         if (r < 0)
                 goto out;
         r = sealed_memfd("rescue-kernel", img.kernel, img.kernel_size, NULL, 0, &kernel_fd);
@@ -266,6 +292,7 @@ int verb_go(const AgentOptions *o) {
         if (r < 0)
                 goto out;
 
+        log_info("rescue image and overlay in sealed memory files in %.2f s", step_seconds(&step));
         overlay_print_summary(&ov, o);
         log_info("rescue kernel command line: %s", cmdline);
         if (o->dry_run) {
@@ -282,12 +309,17 @@ int verb_go(const AgentOptions *o) {
         sigaddset(&mask, SIGHUP);
         sigprocmask(SIG_BLOCK, &mask, NULL);
 
+        /* For tests only: the kexec_load fallback on a kernel that has
+         * kexec_file_load (test/vm/test-go-kexec-load). */
+        guard.force_kexec_load = getenv("AGENT_FORCE_KEXEC_LOAD") && streq(getenv("AGENT_FORCE_KEXEC_LOAD"), "1");
+        step_seconds(&step);
         r = kexec_load_guarded(&guard, kernel_fd, initrd_fd, cmdline, 0);
         if (r < 0) {
-                explain_load_failure(r, &img, initrd_size, cmdline);
+                agent_explain_load_failure(r, "the rescue system", &img.kernel_info, img.kernel_size, initrd_size, cmdline);
                 goto out;
         }
-        log_info("rescue kernel loaded");
+        log_info("rescue kernel loaded%s in %.2f s", guard.used_kexec_load ? " with kexec_load and the agent's purgatory" : "",
+                 step_seconds(&step));
 
         if (o->no_reboot) {
                 r = kexec_load_guard_release(&guard);
@@ -298,14 +330,24 @@ int verb_go(const AgentOptions *o) {
                 goto out;
         }
 
+        kmsg_summary(&ov, o);
         if (!o->yes) {
-                r = countdown(o->countdown, &mask);
+                r = agent_countdown("the rescue system", o->countdown, &mask);
                 if (r < 0)
                         goto out;
         }
+        /* Committed: the ssh session dies with the host, and its SIGHUP
+         * must not stop a reboot half-way. */
+        signal(SIGHUP, SIG_IGN);
 
+        if (o->graceful && reboot_systemd_running(o->root) > 0) {
+                r = handoff_to_systemd(&guard);
+                goto out;
+        }
+        if (o->graceful)
+                log_info("--graceful: PID 1 is not systemd; rebooting directly");
         log_info("syncing and rebooting into the rescue system");
-        sync_bounded();
+        agent_sync_bounded();
         r = kexec_reboot();
         {
                 struct kexec_explanation e;
@@ -313,8 +355,11 @@ int verb_go(const AgentOptions *o) {
                 log_error_errno(r, "reboot into the rescue kernel failed: %s", e.summary);
         }
 out:
-        overlay_done(&ov);
-        rescue_image_done(&img);
+        unload_after_failure(&guard);
+        if (ov_ok)
+                overlay_done(&ov);
+        if (img_ok)
+                rescue_image_done(&img);
         return r < 0 ? 1 : 0;
 }
 

@@ -10,11 +10,28 @@
 #include "fileio.h"
 #include "macro.h"
 
+/* The kernel refuses a kexec load above half of MemTotal: a file that large
+ * can never load, and reading it first could take all the memory of a small
+ * host. Decided by the size alone, before a byte is read. */
+static int refuse_beyond_ram(const char *what, const char *path, uint64_t size) {
+        uint64_t total, available;
+
+        if (kexec_probe_meminfo(NULL, &total, &available) < 0)
+                return 0;       /* no /proc/meminfo: the fixed limit must do */
+        if (size > total / 2)
+                return log_error(-EFBIG, "%s %s is %llu MiB, but the kernel loads at most half of "
+                                 "this machine's %llu MiB of RAM: use a smaller %s",
+                                 what, path, (unsigned long long) (size >> 20),
+                                 (unsigned long long) (total >> 20), what);
+        return 0;
+}
+
 /* Opens path for reading and refuses what is not a regular file: a directory,
  * /dev/zero or a pipe would be read forever or make no sense as an image. */
 static int open_regular(const char *path, const char *what, size_t max, int *ret_fd) {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         struct stat st;
+        int r;
 
         if (fd < 0)
                 return log_error_errno(-errno, "cannot open %s %s", what, path);
@@ -24,6 +41,9 @@ static int open_regular(const char *path, const char *what, size_t max, int *ret
                 return log_error(-EISDIR, "%s %s is a directory, not a file", what, path);
         if (!S_ISREG(st.st_mode))
                 return log_error(-EINVAL, "%s %s is not a regular file (a device or a pipe?)", what, path);
+        r = refuse_beyond_ram(what, path, (uint64_t) st.st_size);
+        if (r < 0)
+                return r;
         if ((uint64_t) st.st_size > max)
                 return log_error(-EFBIG, "%s %s is %lld bytes, more than the %zu MiB limit",
                                  what, path, (long long) st.st_size, max >> 20);

@@ -5,8 +5,10 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "agent-hostfacts.h"
 #include "agent-log.h"
 #include "agent-overlay.h"
+#include "agent-payload.h"
 #include "config.h"
 #include "cpio.h"
 #include "fileio.h"
@@ -57,7 +59,7 @@ static int add_env(CpioWriter *w, const Overlay *ov, const AgentOptions *o) {
         if (!host)
                 return -ENOMEM;
         if (asprintf(&text,
-                     "RESCUE_FORMAT='1'\n"
+                     "RESCUE_FORMAT='1.1'\n"
                      "RESCUE_HOSTNAME=%s\n"
                      "RESCUE_SSH_PORTS='%s'\n"
                      "RESCUE_FALLBACK_SECONDS='%u'\n"
@@ -93,6 +95,39 @@ static int add_network(CpioWriter *w, const Overlay *ov) {
                 if ((r = add_text(w, "etc/hostname", 0644, line)) < 0)
                         return r;
         }
+        return 0;
+}
+
+/* The rescue restores the network with this very program, carried without
+ * its payload (the rescue image it bundles is what is running there), so a
+ * foreign rescue initramfs can run it too. */
+#define OVERLAY_AGENT "usr/lib/rescue/agent"
+
+static int add_agent(CpioWriter *w) {
+        _cleanup_(payload_freep) Payload *p = NULL;
+        _cleanup_free_ char *self = NULL;
+        const char *reason = NULL;
+        const void *program;
+        size_t size;
+        int r;
+
+        r = payload_open(NULL, &p, &reason);
+        if (r == -ENOMSG) {
+                r = read_full_file("/proc/self/exe", PAYLOAD_MAX_SIZE, &self, &size);
+                if (r < 0)
+                        return log_error_errno(r, "cannot read this program from /proc/self/exe to carry it into the rescue");
+                program = self;
+        } else if (r < 0)
+                return log_error_errno(r, "cannot read this program to carry it into the rescue%s%s",
+                                       reason ? ": " : "", reason ?: "");
+        else
+                payload_program(p, &program, &size);
+
+        if ((r = cpio_writer_add_dir(w, "usr", 0755, 0, 0, 0)) < 0 ||
+            (r = cpio_writer_add_dir(w, "usr/lib", 0755, 0, 0, 0)) < 0 ||
+            (r = cpio_writer_add_dir(w, "usr/lib/rescue", 0755, 0, 0, 0)) < 0 ||
+            (r = cpio_writer_add_file(w, OVERLAY_AGENT, 0755, 0, 0, 0, program, size)) < 0)
+                return log_error_errno(r, "cannot add %s to the overlay", OVERLAY_AGENT);
         return 0;
 }
 
@@ -166,7 +201,8 @@ int overlay_build(const AgentOptions *o, Overlay *ret) {
         r = keys_add_host_keys(w, o->root, &ov.keys);
         if (r < 0)
                 goto fail;
-        r = keys_add_authorized_keys(w, o->root, o->authorized_keys, &ov.keys);
+        r = keys_add_authorized_keys(w, o->root, &(KeysRequest) { o->authorized_keys, o->keys_from, o->password_hash },
+                                     &ov.keys);
         if (r < 0)
                 goto fail;
         r = add_network(w, &ov);
@@ -175,11 +211,17 @@ int overlay_build(const AgentOptions *o, Overlay *ret) {
         r = add_env(w, &ov, o);
         if (r < 0)
                 goto fail;
+        r = hostfacts_add(w, o->root);
+        if (r < 0)
+                goto fail_nomem;
+        r = add_agent(w);
+        if (r < 0)
+                goto fail;
 
         r = cpio_writer_finish(w, &cpio, &cpio_size);
         if (r < 0)
                 goto fail_nomem;
-        r = cpio_compress(CPIO_COMPRESSION_XZ, cpio, cpio_size, &packed, &packed_size);
+        r = cpio_compress(CPIO_COMPRESSION_XZ_X86, cpio, cpio_size, &packed, &packed_size);
         if (r < 0) {
                 log_error_errno(r, "cannot compress the overlay");
                 goto fail;

@@ -56,12 +56,25 @@ int payload_elf_extent(const void *data, size_t size, size_t *ret_extent) {
             (uint64_t) eh->e_phnum * sizeof(Elf64_Phdr) > size - eh->e_phoff)
                 return -EBADMSG;
 
-        end = eh->e_phoff + (uint64_t) eh->e_phnum * sizeof(Elf64_Phdr);
-        if (eh->e_shoff != 0)
-                end = MAX(end, eh->e_shoff + (uint64_t) eh->e_shnum * eh->e_shentsize);
+        /* The header itself counts even when e_phoff points inside it. */
+        end = MAX(sizeof(Elf64_Ehdr), eh->e_phoff + (uint64_t) eh->e_phnum * sizeof(Elf64_Phdr));
+        /* Each sum is checked against size: a wrapped one would hide data. */
+        if (eh->e_shoff != 0) {
+                uint64_t sh_end;
+
+                if (__builtin_add_overflow(eh->e_shoff, (uint64_t) eh->e_shnum * eh->e_shentsize, &sh_end) ||
+                    sh_end > size)
+                        return -EBADMSG;
+                end = MAX(end, sh_end);
+        }
         for (unsigned i = 0; i < eh->e_phnum; i++) {
-                const Elf64_Phdr *ph = (const Elf64_Phdr *) ((const uint8_t *) data + eh->e_phoff) + i;
-                end = MAX(end, ph->p_offset + ph->p_filesz);
+                Elf64_Phdr ph;          /* copied: e_phoff need not be aligned */
+                uint64_t seg_end;
+
+                memcpy(&ph, (const uint8_t *) data + eh->e_phoff + i * sizeof(ph), sizeof(ph));
+                if (__builtin_add_overflow(ph.p_offset, ph.p_filesz, &seg_end) || seg_end > size)
+                        return -EBADMSG;
+                end = MAX(end, seg_end);
         }
         if (end > size)
                 return -EBADMSG;
@@ -97,8 +110,10 @@ static int parse(Payload *p, const char **ret_reason) {
                 *ret_reason = "file size differs from the size recorded at bundle time (truncated copy?)";
                 return -EBADMSG;
         }
+        /* Subtract, never add: dir_offset is untrusted and a sum could wrap. */
         if (count == 0 || count > PAYLOAD_MAX_BLOBS || dir_offset < elf_end ||
-            dir_offset + count * ENTRY_SIZE != p->map_size - FOOTER_SIZE) {
+            dir_offset > p->map_size - FOOTER_SIZE ||
+            count * ENTRY_SIZE != p->map_size - FOOTER_SIZE - dir_offset) {
                 *ret_reason = "payload directory is out of bounds";
                 return -EBADMSG;
         }

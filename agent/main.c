@@ -4,51 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent-keys.h"
+#include "agent-help.h"
 #include "agent-log.h"
 #include "agent.h"
 #include "config.h"
 #include "git-version.h"
 #include "macro.h"
-
-static const char usage_text[] =
-        "Usage: agent [OPTIONS] COMMAND\n"
-        "\n"
-        "Boot this host into a rescue system in RAM that comes up on the same\n"
-        "addresses with the same SSH host keys, through kexec, without touching disks.\n"
-        "\n"
-        "Commands:\n"
-        "  go                  capture network, keys and DNS; load the bundled rescue\n"
-        "                      kernel; count down; reboot into it\n"
-        "  snapshot            print the captured network state (--json, --script)\n"
-        "  overlay -o FILE     write the overlay initramfs go would append (mode 0600)\n"
-        "  inspect FILE|--payload\n"
-        "                      list a cpio/initramfs FILE, or the bundled payload\n"
-        "  bundle --kernel K --initrd I -o OUT\n"
-        "                      make a copy of this agent carrying another rescue image\n"
-        "  help                show this text\n"
-        "\n"
-        "Options:\n"
-        "  -y, --yes           no countdown before the reboot\n"
-        "      --countdown=SEC seconds to wait before rebooting (default 10)\n"
-        "      --dry-run       go: do every step up to the kexec load, change nothing\n"
-        "      --no-reboot     go: load the rescue kernel, then unload it and stop\n"
-        "      --kernel=FILE   rescue kernel instead of the bundled one\n"
-        "      --initrd=FILE   rescue initramfs instead of the bundled one\n"
-        "      --append=ARGS   extra kernel command line arguments\n"
-        "      --authorized-keys=FILE\n"
-        "                      also let these keys log in as root\n"
-        "      --fallback-after=SEC\n"
-        "                      reboot the rescue through the firmware unless someone\n"
-        "                      logs in within SEC seconds (default 900, 0 = never)\n"
-        "  -o, --output=FILE   output file (overlay, bundle)\n"
-        "      --manifest=FILE, --modules-alias=FILE\n"
-        "                      bundle: metadata to carry with the image\n"
-        "      --json          machine-readable output\n"
-        "      --script        snapshot: the restore script\n"
-        "  -q, --quiet         only errors\n"
-        "      --version       versions of the agent and its libraries\n"
-        "\n"
-        "Exit status: 0 success, 1 failure (nothing changed), 2 usage error.\n";
 
 static int print_version(void) {
         printf("agent %s (git %s)\n", PACKAGE_VERSION, GIT_REVISION);
@@ -80,6 +42,14 @@ enum {
         ARG_ROOT,
         ARG_FORCE,
         ARG_PAYLOAD,
+        ARG_KEYS_FROM,
+        ARG_PASSWORD,
+        ARG_GRACEFUL,
+        ARG_BARE,
+        ARG_STATE,
+        ARG_PLAN,
+        ARG_NOW,
+        ARG_REUSE_CMDLINE,
 };
 
 static const struct option options[] = {
@@ -103,6 +73,14 @@ static const struct option options[] = {
         { "root", required_argument, NULL, ARG_ROOT },
         { "force", no_argument, NULL, ARG_FORCE },
         { "payload", no_argument, NULL, ARG_PAYLOAD },
+        { "keys-from", required_argument, NULL, ARG_KEYS_FROM },
+        { "password", no_argument, NULL, ARG_PASSWORD },
+        { "graceful", no_argument, NULL, ARG_GRACEFUL },
+        { "bare", no_argument, NULL, ARG_BARE },
+        { "state", required_argument, NULL, ARG_STATE },
+        { "plan", no_argument, NULL, ARG_PLAN },
+        { "now", no_argument, NULL, ARG_NOW },
+        { "reuse-cmdline", no_argument, NULL, ARG_REUSE_CMDLINE },
         {}
 };
 
@@ -137,7 +115,7 @@ int main(int argc, char *argv[]) {
         while ((c = getopt_long(argc, argv, "hyqo:", options, NULL)) >= 0) {
                 switch (c) {
                 case 'h':
-                        fputs(usage_text, stdout);
+                        help_usage(stdout);
                         return 0;
                 case ARG_VERSION:
                         return print_version();
@@ -201,6 +179,41 @@ int main(int argc, char *argv[]) {
                 case ARG_PAYLOAD:
                         o.payload = true;
                         break;
+                case ARG_KEYS_FROM: {
+                        size_t n = 0;
+                        char **v;
+
+                        while (o.keys_from && o.keys_from[n])
+                                n++;
+                        v = realloc(o.keys_from, (n + 2) * sizeof(char *));
+                        if (!v)
+                                return log_error(-ENOMEM, "out of memory"), 1;
+                        v[n] = optarg;
+                        v[n + 1] = NULL;
+                        o.keys_from = v;
+                        break;
+                }
+                case ARG_PASSWORD:
+                        o.password = true;
+                        break;
+                case ARG_GRACEFUL:
+                        o.graceful = true;
+                        break;
+                case ARG_STATE:
+                        o.state = optarg;
+                        break;
+                case ARG_PLAN:
+                        o.plan = true;
+                        break;
+                case ARG_NOW:
+                        o.now = true;
+                        break;
+                case ARG_REUSE_CMDLINE:
+                        o.reuse_cmdline = true;
+                        break;
+                case ARG_BARE:
+                        o.bare = true;
+                        break;
                 default:
                         fputs("Try 'agent --help'.\n", stderr);
                         return EXIT_USAGE;
@@ -208,23 +221,45 @@ int main(int argc, char *argv[]) {
         }
 
         if (optind >= argc) {
-                fputs(usage_text, stderr);
+                help_usage(stderr);
                 return EXIT_USAGE;
         }
         verb = argv[optind++];
 
+        /* The text of every command and option lives in agent-help.c. */
         if (streq(verb, "help")) {
-                fputs(usage_text, stdout);
+                if (optind >= argc) {
+                        help_usage(stdout);
+                        return 0;
+                }
+                if (help_command(stdout, argv[optind]) < 0) {
+                        log_error(-EINVAL, "no command '%s'; 'agent help' lists them", argv[optind]);
+                        return EXIT_USAGE;
+                }
                 return 0;
         }
+        /* Read before any capture, so that a prompt comes first. */
+        if (o.password && (streq(verb, "go") || streq(verb, "overlay") || streq(verb, "plan") || streq(verb, "check")) &&
+            keys_read_password(&o.password_hash) < 0)
+                return 1;
         if (streq(verb, "go"))
                 return verb_go(&o);
+        if (streq(verb, "check"))
+                return verb_check(&o);
+        if (streq(verb, "plan"))
+                return verb_plan(&o);
         if (streq(verb, "snapshot"))
                 return verb_snapshot(&o);
         if (streq(verb, "overlay"))
                 return verb_overlay(&o);
         if (streq(verb, "bundle"))
                 return verb_bundle(&o);
+        if (streq(verb, "restore"))
+                return verb_restore(&o);
+        if (streq(verb, "reboot"))
+                return verb_reboot(&o);
+        if (streq(verb, "paste"))
+                return verb_paste(&o, optind < argc ? argv[optind] : NULL);
         if (streq(verb, "inspect"))
                 return verb_inspect(&o, o.payload || optind >= argc ? NULL : argv[optind]);
 
