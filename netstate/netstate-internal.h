@@ -228,6 +228,8 @@ typedef struct NetBuf {
 } NetBuf;
 void netbuf_putc(NetBuf *b, char c);
 void netbuf_puts(NetBuf *b, const char *s);
+/* Decimal, without printf. */
+void netbuf_put_u(NetBuf *b, unsigned long v);
 void netbuf_put(NetBuf *b, const void *p, size_t n);
 void netbuf_printf(NetBuf *b, const char *fmt, ...) _printf_(2, 3);
 /* Hands the NUL-terminated text to *ret, or returns the sticky error. */

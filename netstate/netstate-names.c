@@ -48,12 +48,25 @@ static int parse_uint(const char *s, uint32_t max, uint32_t *ret) {
         return 0;
 }
 
+/* Called for every route: no snprintf(), which costs far more in musl. */
 static int to_string(const NameNum *t, size_t n, uint32_t num, char buf[static 16]) {
         const char *name = lookup_name(t, n, num);
-        if (name)
-                snprintf(buf, 16, "%s", name);
-        else
-                snprintf(buf, 16, "%" PRIu32, num);
+        char digits[11];
+        size_t i = sizeof(digits);
+
+        if (name) {
+                size_t len = strnlen(name, 15);
+
+                memcpy(buf, name, len);
+                buf[len] = '\0';
+                return 0;
+        }
+        do {
+                digits[--i] = (char) ('0' + num % 10);
+                num /= 10;
+        } while (num > 0);
+        memcpy(buf, digits + i, sizeof(digits) - i);
+        buf[sizeof(digits) - i] = '\0';
         return 0;
 }
 
