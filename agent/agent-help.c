@@ -198,7 +198,7 @@ static const HelpCommand commands[] = {
 
 static const HelpOption options[] = {
         { "yes", 'y', NULL, "go reboot", "No countdown before the reboot (for scripts)." },
-        { "countdown", 0, "SEC", "go reboot", "Seconds to wait before rebooting (default 10)." },
+        { "countdown", 0, "SEC", "go reboot", "Seconds to wait before rebooting (default 5)." },
         { "dry-run", 0, NULL, "go restore",
           "go: do every step up to the kexec load and change nothing. restore: print the "
           "steps, change nothing." },

@@ -104,7 +104,7 @@ static int parse_seconds(const char *s, unsigned max, unsigned *ret) {
 
 int main(int argc, char *argv[]) {
         AgentOptions o = {
-                .countdown = 10,
+                .countdown = 5,
                 .fallback_seconds = 900,
         };
         const char *verb;
