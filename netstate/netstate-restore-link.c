@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "netstate-internal.h"
+#include "netstate-order.h"
 
 static struct nl_msg *link_msg(int flags, int ifindex, unsigned ifi_flags, unsigned ifi_change) {
         struct ifinfomsg ifi = {
@@ -234,47 +235,31 @@ static void create_kind(Restore *x, const char *kind) {
                         restore_report(x, create_link(x, i, 0), "create %s %s", kind, x->s->links[i].name);
 }
 
-static bool is_stacked(const NetLink *l) {
-        return kind_is(l, "vlan") || kind_is(l, "macvlan");
-}
-
 /* VLANs and macvlans after their lower device, which may be one too. */
 static void create_stacked(Restore *x) {
         const NetState *s = x->s;
-        _cleanup_free_ bool *done = calloc(s->n_links ?: 1, sizeof(bool));
+        _cleanup_free_ size_t *order = NULL;
+        size_t n_ordered, n;
 
-        if (!done) {
+        if (netstate_stacked_order(s, &order, &n_ordered, &n) < 0) {
                 restore_report(x, -ENOMEM, "create VLANs and macvlans");
                 return;
         }
-        for (bool progress = true; progress;) {
-                progress = false;
-                for (size_t i = 0; i < s->n_links; i++) {
-                        const NetLink *l = &s->links[i];
-                        if (done[i] || !is_stacked(l))
-                                continue;
-                        /* Reported when the links were looked for. */
-                        if (netstate_link_skipped_cause(s, l)) {
-                                done[i] = progress = true;
-                                continue;
-                        }
-                        const NetLink *p = netstate_find_link(s, l->parent);
-                        if (p && is_stacked(p) && !done[p - s->links])
-                                continue;
-                        int lower = l->parent[0] ? restore_link_index(x, l->parent) : -ENODEV;
-                        /* In a dry run a created lower device has no index yet. */
-                        if (lower < 0 && x->o->dry_run && p)
-                                lower = 0;
-                        int r = lower < 0 ? lower : create_link(x, i, lower);
-                        restore_report(x, r, "create %s %s on %s", l->kind, l->name, l->parent[0] ? l->parent : "(none)");
-                        done[i] = progress = true;
-                }
+        for (size_t k = 0; k < n_ordered; k++) {
+                const NetLink *l = &s->links[order[k]];
+                const NetLink *p = netstate_find_link(s, l->parent);
+                int lower = l->parent[0] ? restore_link_index(x, l->parent) : -ENODEV;
+                /* In a dry run a created lower device has no index yet. */
+                if (lower < 0 && x->o->dry_run && p)
+                        lower = 0;
+                int r = lower < 0 ? lower : create_link(x, order[k], lower);
+                restore_report(x, r, "create %s %s on %s", l->kind, l->name, l->parent[0] ? l->parent : "(none)");
         }
         /* A cycle (a broken state file): say which were left. */
-        for (size_t i = 0; i < s->n_links; i++)
-                if (is_stacked(&s->links[i]) && !done[i])
-                        restore_report(x, -ELOOP, "create %s %s on %s", s->links[i].kind, s->links[i].name,
-                                       s->links[i].parent);
+        for (size_t k = n_ordered; k < n; k++) {
+                const NetLink *l = &s->links[order[k]];
+                restore_report(x, -ELOOP, "create %s %s on %s", l->kind, l->name, l->parent);
+        }
 }
 
 void restore_create_links(Restore *x) {

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 
 #include "netstate-internal.h"
+#include "netstate-order.h"
 
 static const char script_head[] =
         "#!/bin/sh\n"
@@ -80,6 +81,7 @@ static void put_prefix(Script *x, const char *keyword, int family, const void *a
 }
 
 /* prefix ("fail " or " || fail "), the message quoted for the shell, a newline. */
+static void vput_fail(Script *x, const char *prefix, const char *fmt, va_list ap) _printf_(3, 0);
 static void vput_fail(Script *x, const char *prefix, const char *fmt, va_list ap) {
         char msg[512];
 
@@ -363,10 +365,6 @@ static void create_simple(Script *x, const char *kind) {
         }
 }
 
-static bool is_stacked(const NetLink *l) {
-        return kind_is(l, "vlan") || kind_is(l, "macvlan");
-}
-
 static void create_stacked_cmd(Script *x, const NetLink *l, const char *ip, const char *mode) {
         netbuf_printf(&x->b, "%s link add link ", ip);
         q(x, l->parent);
@@ -403,39 +401,25 @@ static void create_stacked_one(Script *x, const NetLink *l) {
 }
 
 /* VLANs and macvlans after their lower device, which may itself be one
- * (QinQ): emit in rounds, each taking those whose parent is done. */
+ * (QinQ), in the order the netlink restore uses too. */
 static int create_stacked(Script *x) {
         const NetState *s = x->s;
-        _cleanup_free_ bool *done = calloc(s->n_links ?: 1, sizeof(bool));
-        if (!done)
-                return -ENOMEM;
+        _cleanup_free_ size_t *order = NULL;
+        size_t n_ordered, n;
+        int r;
 
-        for (bool progress = true; progress;) {
-                progress = false;
-                for (size_t i = 0; i < s->n_links; i++) {
-                        const NetLink *l = &s->links[i];
-                        if (done[i] || !is_stacked(l))
-                                continue;
-                        /* Reported when the links were looked for. */
-                        if (skipped_cause(x, l)) {
-                                done[i] = progress = true;
-                                continue;
-                        }
-                        const NetLink *p = netstate_find_link(s, l->parent);
-                        if (p && is_stacked(p) && !done[p - s->links])
-                                continue;
-                        if (!l->parent[0])
-                                fail_line(x, "create %s %s (no lower device)", l->kind, l->name);
-                        else
-                                create_stacked_one(x, l);
-                        done[i] = true;
-                        progress = true;
-                }
+        r = netstate_stacked_order(s, &order, &n_ordered, &n);
+        if (r < 0)
+                return r;
+        for (size_t k = 0; k < n_ordered; k++) {
+                const NetLink *l = &s->links[order[k]];
+                if (!l->parent[0])
+                        fail_line(x, "create %s %s (no lower device)", l->kind, l->name);
+                else
+                        create_stacked_one(x, l);
         }
-        for (size_t i = 0; i < s->n_links; i++)
-                if (is_stacked(&s->links[i]) && !done[i]) {
-                        fail_line(x, "create %s (lower devices form a loop)", s->links[i].name);
-                }
+        for (size_t k = n_ordered; k < n; k++)
+                fail_line(x, "create %s (lower devices form a loop)", s->links[order[k]].name);
         return 0;
 }
 
