@@ -226,9 +226,96 @@ static int passwd_lookup(const char *root, const char *user, char **ret_home, un
         return -ESRCH;
 }
 
-/* Appends the key lines of text to buf, skipping blanks, comments and lines
- * already present; counts the keys. */
-static int append_key_lines(char **buf, size_t *len, const char *text, size_t *ret_count) {
+/* The authorized_keys being collected, and the set of its lines: a line is
+ * looked up by its hash, so n distinct keys cost O(n), not O(n²). */
+typedef struct KeySlot {
+        size_t offset;          /* into buf */
+        size_t len;             /* without the newline; 0: a free slot */
+} KeySlot;
+
+typedef struct KeyLines {
+        char *buf;
+        size_t len, alloc;
+        KeySlot *slots;         /* open addressing, a power of two of them */
+        size_t n_slots, n_lines;
+} KeyLines;
+
+static void key_lines_done(KeyLines *k) {
+        free(k->buf);
+        free(k->slots);
+        *k = (KeyLines) {};
+}
+
+/* FNV-1a: the lines are the host's own files, not chosen to collide. */
+static uint64_t line_hash(const char *line, size_t n) {
+        uint64_t h = 0xcbf29ce484222325ull;
+
+        for (size_t i = 0; i < n; i++)
+                h = (h ^ (uint8_t) line[i]) * 0x100000001b3ull;
+        return h;
+}
+
+/* The slot that holds line, or the free one where it belongs. */
+static KeySlot *key_lines_slot(const KeyLines *k, const char *line, size_t n) {
+        size_t mask = k->n_slots - 1;
+
+        for (size_t i = line_hash(line, n) & mask;; i = (i + 1) & mask) {
+                KeySlot *slot = &k->slots[i];
+                if (slot->len == 0 || (slot->len == n && memcmp(k->buf + slot->offset, line, n) == 0))
+                        return slot;
+        }
+}
+
+/* Keeps the table at most half full, so lookups stay short and end. */
+static int key_lines_grow_set(KeyLines *k) {
+        KeyLines bigger = *k;
+
+        if (k->n_lines < k->n_slots / 2)
+                return 0;
+        bigger.n_slots = k->n_slots ? k->n_slots * 2 : 64;
+        bigger.slots = calloc(bigger.n_slots, sizeof(KeySlot));
+        if (!bigger.slots)
+                return -ENOMEM;
+        for (size_t i = 0; i < k->n_slots; i++)
+                if (k->slots[i].len > 0)
+                        *key_lines_slot(&bigger, k->buf + k->slots[i].offset, k->slots[i].len) = k->slots[i];
+        free(k->slots);
+        k->slots = bigger.slots;
+        k->n_slots = bigger.n_slots;
+        return 0;
+}
+
+/* Adds line (n > 0 bytes, no newline) with a newline unless it is there
+ * already; returns 1 if added, 0 if not. */
+static int key_lines_add(KeyLines *k, const char *line, size_t n) {
+        KeySlot *slot;
+        int r;
+
+        r = key_lines_grow_set(k);
+        if (r < 0)
+                return r;
+        slot = key_lines_slot(k, line, n);
+        if (slot->len > 0)
+                return 0;
+        if (k->len + n + 1 > k->alloc) {
+                size_t alloc = MAX(k->alloc * 2, k->len + n + 1);
+                char *nb = realloc(k->buf, alloc);
+                if (!nb)
+                        return -ENOMEM;
+                k->buf = nb;
+                k->alloc = alloc;
+        }
+        memcpy(k->buf + k->len, line, n);
+        k->buf[k->len + n] = '\n';
+        *slot = (KeySlot) { .offset = k->len, .len = n };
+        k->len += n + 1;
+        k->n_lines++;
+        return 1;
+}
+
+/* Appends the key lines of text, skipping blanks, comments and lines
+ * already present; counts the keys added. */
+static int append_key_lines(KeyLines *k, const char *text, size_t *ret_count) {
         size_t count = 0;
 
         for (const char *line = text; *line;) {
@@ -236,25 +323,10 @@ static int append_key_lines(char **buf, size_t *len, const char *text, size_t *r
                 const char *p = line + strspn(line, " \t");
 
                 if (*p != '#' && *p != '\n' && *p != '\0' && *p != '\r') {
-                        char *nb;
-                        bool dup = false;
-
-                        for (const char *q = *buf; q && q < *buf + *len; q = strchr(q, '\n') + 1)
-                                if (strncmp(q, line, n) == 0 && q[n] == '\n') {
-                                        dup = true;
-                                        break;
-                                }
-                        if (!dup) {
-                                nb = realloc(*buf, *len + n + 2);
-                                if (!nb)
-                                        return -ENOMEM;
-                                memcpy(nb + *len, line, n);
-                                nb[*len + n] = '\n';
-                                nb[*len + n + 1] = '\0';
-                                *buf = nb;
-                                *len += n + 1;
-                                count++;
-                        }
+                        int r = key_lines_add(k, line, n);
+                        if (r < 0)
+                                return r;
+                        count += (size_t) r;
                 }
                 line += n;
                 if (*line == '\n')
@@ -357,7 +429,7 @@ static int admin_users(const char *root, char **users, size_t *n) {
 /* The files sshd would read for user (AuthorizedKeysFile patterns). A file
  * two users share (/etc/ssh/authorized_keys) is read once. */
 static int add_user_keys(const char *root, const char *user, char *const *patterns,
-                         char **buf, size_t *len, KeysReport *report) {
+                         KeyLines *lines, KeysReport *report) {
         _cleanup_free_ char *home = NULL;
         unsigned uid = 0;
         int r;
@@ -392,7 +464,7 @@ static int add_user_keys(const char *root, const char *user, char *const *patter
                         continue;
                 if (r < 0)
                         return log_error_errno(r, "cannot read %s", path);
-                r = append_key_lines(buf, len, text, &count);
+                r = append_key_lines(lines, text, &count);
                 if (r < 0)
                         return r;
                 report->n_authorized += count;
@@ -520,11 +592,11 @@ int keys_read_password(char **ret_hash) {
 }
 
 int keys_add_authorized_keys(CpioWriter *w, const char *root, const KeysRequest *req, KeysReport *report) {
-        _cleanup_free_ char *buf = NULL;
+        _cleanup_(key_lines_done) KeyLines lines = {};
         const char *extra_file = req ? req->extra_file : NULL;
         char *users[KEYS_MAX_USERS];
         char **patterns = NULL;
-        size_t len = 0, n_users = 0;
+        size_t n_users = 0;
         int r;
 
         r = sshd_config_authorized_keys_files(root, &patterns);
@@ -544,7 +616,7 @@ int keys_add_authorized_keys(CpioWriter *w, const char *root, const KeysRequest 
                         r = log_error(-ESRCH, "--keys-from %s: no such user in /etc/passwd", req->users[i]);
         }
         for (size_t i = 0; i < n_users && r >= 0; i++)
-                r = add_user_keys(root, users[i], patterns, &buf, &len, report);
+                r = add_user_keys(root, users[i], patterns, &lines, report);
         for (size_t i = 0; i < n_users; i++)
                 free(users[i]);
         sshd_authorized_keys_files_free(patterns);
@@ -558,7 +630,7 @@ int keys_add_authorized_keys(CpioWriter *w, const char *root, const KeysRequest 
                 r = read_full_file(extra_file, AUTHORIZED_KEYS_MAX, &text, NULL);
                 if (r < 0)
                         return log_error_errno(r, "cannot read --authorized-keys %s", extra_file);
-                r = append_key_lines(&buf, &len, text, &count);
+                r = append_key_lines(&lines, text, &count);
                 if (r < 0)
                         return r;
                 if (count == 0)
@@ -573,13 +645,13 @@ int keys_add_authorized_keys(CpioWriter *w, const char *root, const KeysRequest 
                         return r;
                 report->password = true;
         }
-        if (len == 0)
+        if (lines.len == 0)
                 return 0;
         r = cpio_writer_add_dir(w, "root", 0700, 0, 0, 0);
         if (r >= 0)
                 r = cpio_writer_add_dir(w, "root/.ssh", 0700, 0, 0, 0);
         if (r >= 0)
-                r = cpio_writer_add_file(w, "root/.ssh/authorized_keys", 0600, 0, 0, 0, buf, len);
+                r = cpio_writer_add_file(w, "root/.ssh/authorized_keys", 0600, 0, 0, 0, lines.buf, lines.len);
         if (r < 0)
                 return log_error_errno(r, "cannot add authorized keys to the overlay");
         return 0;

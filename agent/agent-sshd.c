@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "agent-log.h"
 #include "agent-sshd.h"
 #include "fileio.h"
 #include "macro.h"
@@ -15,7 +16,7 @@
 #define INCLUDE_DEPTH_MAX 8     /* sshd's own limit is 16; real configs nest once */
 
 typedef struct Ports {
-        uint16_t *ports;
+        uint16_t *ports;        /* NULL: Port lines are not looked at */
         size_t n;
         bool done;              /* a Match block was reached */
         /* AuthorizedKeysFile: sshd takes the first line that sets it. */
@@ -27,14 +28,26 @@ typedef struct Ports {
 /* path is the real path (root already prefixed); root resolves Includes. */
 static int parse_file(const char *root, const char *path, unsigned depth, Ports *p);
 
-static int add_port(Ports *p, const char *value) {
+/* path as the host sees it: without the root it was read below. */
+static const char *host_path(const char *root, const char *path) {
+        size_t n = root ? strlen(root) : 0;
+        return n > 0 && strncmp(path, root, n) == 0 && path[n] == '/' ? path + n : path;
+}
+
+/* Refused, as sshd refuses it; the operator must see which line to fix. */
+static int add_port(Ports *p, const char *value, const char *root, const char *path, unsigned line) {
         char *end;
         unsigned long v;
 
+        if (!value)
+                return log_error(-EBADMSG, "%s:%u: Port has no value, and sshd would not start with it either; "
+                                 "give it a port number from 1 to 65535", host_path(root, path), line);
         errno = 0;
         v = strtoul(value, &end, 10);
         if (errno != 0 || end == value || *end != '\0' || v == 0 || v > 65535)
-                return -EBADMSG;
+                return log_error(-EBADMSG, "%s:%u: Port %.40s%s is not a port number from 1 to 65535, and sshd "
+                                 "would not start with it either; correct that line", host_path(root, path), line,
+                                 value, strlen(value) > 40 ? "..." : "");
         for (size_t i = 0; i < p->n; i++)
                 if (p->ports[i] == v)
                         return 0;
@@ -63,6 +76,7 @@ static int include(const char *root, const char *pattern, unsigned depth, Ports 
 
 static int parse_file(const char *root, const char *path, unsigned depth, Ports *p) {
         _cleanup_free_ char *text = NULL;
+        unsigned line_no = 0;
         int r;
 
         r = read_full_file(path, SSHD_CONFIG_MAX, &text, NULL);
@@ -74,6 +88,7 @@ static int parse_file(const char *root, const char *path, unsigned depth, Ports 
         for (char *line = text, *next; line && !p->done; line = next) {
                 char *key, *value, *save = NULL;
 
+                line_no++;
                 next = strchr(line, '\n');
                 if (next)
                         *next++ = '\0';
@@ -84,11 +99,9 @@ static int parse_file(const char *root, const char *path, unsigned depth, Ports 
                         p->done = true;
                         break;
                 }
-                if (strcasecmp(key, "Port") == 0) {
+                if (strcasecmp(key, "Port") == 0 && p->ports) {
                         value = strtok_r(NULL, " \t\r=", &save);
-                        if (!value)
-                                return -EBADMSG;
-                        r = add_port(p, value);
+                        r = add_port(p, value, root, path, line_no);
                 } else if (strcasecmp(key, "AuthorizedKeysFile") == 0 && p->akf && !p->akf_set) {
                         p->akf_set = true;
                         r = 0;
@@ -136,9 +149,8 @@ void sshd_authorized_keys_files_free(char **files) {
 
 int sshd_config_authorized_keys_files(const char *root, char ***ret) {
         _cleanup_free_ char *path = NULL;
-        uint16_t ports[SSHD_MAX_PORTS];
         char **files;
-        Ports p = { .ports = ports };
+        Ports p = {};
         int r;
 
         files = calloc(SSHD_MAX_AUTHORIZED_KEYS_FILES + 1, sizeof(char *));

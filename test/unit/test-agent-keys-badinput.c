@@ -5,63 +5,25 @@
  * (sshd itself would not start with it). */
 #include <errno.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "agent-keys.h"
 #include "agent-sshd.h"
-#include "cpio.h"
+#include "test-keys-fixture.h"
 #include "test-util.h"
 
-static char *root;
-
-static void put(const char *path, const char *text, size_t size) {
-        _cleanup_free_ char *full = tu_path_join(root, path);
-        ASSERT_OK(tu_write_file(full, text, size));
-}
-#define PUT(path, text) put(path, text, sizeof(text) - 1)
-
-static void mkdir_in_root(const char *path) {
-        _cleanup_free_ char *full = tu_path_join(root, path);
-        ASSERT_EQ(mkdir(full, 0755), 0);
-}
-
-/* The authorized_keys the overlay would carry, and how many keys counted. */
-static char *collect(size_t *ret_count) {
-        CpioWriter *w = NULL;
-        CpioArchive *a = NULL;
-        KeysReport report = {};
-        const CpioEntry *e;
-        const void *data;
-        size_t size;
-        char *text;
-
-        ASSERT_OK(cpio_writer_new(&w));
-        ASSERT_OK(keys_add_authorized_keys(w, root, NULL, &report));
-        ASSERT_OK(cpio_writer_finish(w, &data, &size));
-        ASSERT_OK(cpio_reader_parse(data, size, &a));
-        e = cpio_archive_find(a, "root/.ssh/authorized_keys");
-        text = e ? strndup(e->data, e->size) : strdup("");
-        ASSERT_TRUE(text);
-        cpio_archive_free(a);
-        cpio_writer_free(w);
-        *ret_count = report.n_authorized;
-        return text;
-}
+#define PUT(path, text) keys_fixture_write(root, path, text, sizeof(text) - 1)
 
 int main(void) {
+        static const char *const dirs[] = {
+                "etc", "etc/ssh", "root", "root/.ssh", "home", "home/alice", "home/alice/.ssh", NULL,
+        };
+        _cleanup_free_ char *root = NULL;
         uint16_t ports[SSHD_MAX_PORTS];
-        size_t count;
 
         unsetenv("SUDO_USER");
         unsetenv("DOAS_USER");
         ASSERT_OK(tu_mkdtemp("test-keys-badinput", &root));
-        mkdir_in_root("etc");
-        mkdir_in_root("etc/ssh");
-        mkdir_in_root("root");
-        mkdir_in_root("root/.ssh");
-        mkdir_in_root("home");
-        mkdir_in_root("home/alice");
-        mkdir_in_root("home/alice/.ssh");
+        keys_fixture_mkdirs(root, dirs);
 
         /* sshd_config: unknown keywords, binary bytes, CRLF, a keyword
          * without value, an overlong line: ignored; the Port lines count. */
@@ -82,7 +44,7 @@ int main(void) {
                 ASSERT_TRUE(big);
                 memset(big, 'x', n);
                 strcpy(big + n, "\nPort 2200\n");
-                put("etc/ssh/sshd_config", big, strlen(big));
+                keys_fixture_put(root, "etc/ssh/sshd_config", big);
                 ASSERT_EQ(sshd_config_ports(root, ports), 1);
                 ASSERT_EQ(ports[0], 2200);
         }
@@ -92,7 +54,7 @@ int main(void) {
                 "Port\n", "Port 0\n", "Port 65536\n", "Port -1\n", "Port 22x\n", "Port 99999999999999999999\n",
         };
         for (size_t i = 0; i < ELEMENTSOF(bad_ports); i++) {
-                put("etc/ssh/sshd_config", bad_ports[i], strlen(bad_ports[i]));
+                keys_fixture_put(root, "etc/ssh/sshd_config", bad_ports[i]);
                 ASSERT_ERROR(sshd_config_ports(root, ports), EBADMSG);
         }
         PUT("etc/ssh/sshd_config", "Port 22\n");
@@ -127,7 +89,8 @@ int main(void) {
             "ssh-ed25519 AAAAroot root@x\r\n"
             "ssh-rsa AAAAafter-nul\0ssh-rsa AAAAhidden\n");
         {
-                _cleanup_free_ char *text = collect(&count);
+                KeysReport report = {};
+                _cleanup_free_ char *text = keys_fixture_collect(root, NULL, &report);
                 const char *expect =
                         "ssh-ed25519 AAAAroot root@x\r\n"
                         "from=\"10.0.0.0/8\",no-pty ssh-ed25519 AAAAopts x\n"
@@ -136,7 +99,7 @@ int main(void) {
                         "ssh-rsa AAAAafter-nul\n";
 
                 ASSERT_STREQ(text, expect);
-                ASSERT_EQ(count, 5);
+                ASSERT_EQ(report.n_authorized, 5);
         }
 
         /* Fingerprints of lines that hold no key: refused, not guessed. */

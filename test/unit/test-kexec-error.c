@@ -45,6 +45,8 @@ static void test_every_errno_specific(void) {
                 struct kexec_explanation with_host = explain(-errs[i], &h, NULL);
 
                 CHECK(s && strlen(s) > 15);
+                if (!s)
+                        continue;       /* counted as a failure; nothing to compare */
                 if (strcmp(s, generic) == 0)
                         fprintf(stderr, "errno %d has no message of its own\n", errs[i]);
                 CHECK(strcmp(s, generic) != 0);
