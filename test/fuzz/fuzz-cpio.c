@@ -13,8 +13,7 @@
 #include <sys/stat.h>
 
 #include "cpio.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz-util.h"
 
 /* Small caps keep decompression bombs and huge dictionaries cheap. */
 static const CpioReaderLimits limits = {
@@ -23,14 +22,6 @@ static const CpioReaderLimits limits = {
 };
 
 static volatile uint8_t sink;
-
-#define CHECK(expr)                                                     \
-        do {                                                            \
-                if (!(expr)) {                                          \
-                        fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #expr); \
-                        abort();                                        \
-                }                                                       \
-        } while (0)
 
 static void rewrite(const CpioArchive *a) {
         size_t n = cpio_archive_count(a);

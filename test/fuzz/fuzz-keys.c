@@ -26,16 +26,7 @@
 #include "agent-log.h"
 #include "agent-sshd.h"
 #include "cpio.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(expr)                                                     \
-        do {                                                            \
-                if (!(expr)) {                                          \
-                        fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #expr); \
-                        abort();                                        \
-                }                                                       \
-        } while (0)
+#include "fuzz-util.h"
 
 static const char *const files[] = {
         "etc/ssh/sshd_config", "etc/ssh/extra.conf", "etc/passwd", "etc/group", "root/.ssh/authorized_keys",

@@ -10,17 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-util.h"
 #include "netstate.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(expr)                                                     \
-        do {                                                            \
-                if (!(expr)) {                                          \
-                        fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #expr); \
-                        abort();                                        \
-                }                                                       \
-        } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         NetState *s = NULL, *again = NULL;

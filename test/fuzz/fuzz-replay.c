@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz-util.h"
 
 /* Inputs beyond this are not fuzzer inputs; refuse rather than load them. */
 #define REPLAY_MAX_INPUT (64u << 20)
