@@ -8,6 +8,7 @@
 
 #include "agent-image.h"
 #include "agent-log.h"
+#include "agent-member.h"
 #include "agent-payload.h"
 #include "agent.h"
 #include "fileio.h"
@@ -47,9 +48,10 @@ static int write_bundle(const char *path, bool force, const void *program, size_
 int verb_bundle(const AgentOptions *o) {
         _cleanup_(payload_freep) Payload *self = NULL;
         _cleanup_free_ char *program = NULL, *kernel = NULL, *initrd = NULL, *manifest = NULL, *aliases = NULL;
-        size_t program_size = 0, kernel_size, initrd_size, manifest_size = 0, aliases_size = 0;
+        _cleanup_free_ void *member = NULL;
+        size_t program_size = 0, kernel_size, initrd_size, manifest_size = 0, aliases_size = 0, member_size;
         const void *program_data;
-        PayloadBlob blobs[4];
+        PayloadBlob blobs[5];
         size_t n = 0;
         const char *reason = NULL;
         int r;
@@ -93,6 +95,13 @@ int verb_bundle(const AgentOptions *o) {
                 blobs[n++] = (PayloadBlob) { "modules.alias", aliases, aliases_size };
         }
 
+        /* The program as the overlay carries it into the rescue, compressed
+         * here once rather than by every go (the slowest part of its prep). */
+        r = agent_member_build(program_data, program_size, &member, &member_size);
+        if (r < 0)
+                return log_error_errno(r, "cannot make the initramfs member that carries the agent into the rescue"), 1;
+        blobs[n++] = (PayloadBlob) { AGENT_MEMBER_BLOB, member, member_size };
+
         r = write_bundle(o->output, o->force, program_data, program_size, blobs, n);
         if (r < 0)
                 return 1;
@@ -116,7 +125,7 @@ int verb_inspect_payload(const AgentOptions *o) {
         if (r < 0)
                 return log_error_errno(r, "the bundled payload is unusable: %s", reason ?: "cannot read /proc/self/exe"), 1;
 
-        verified = payload_verify(p, &bad);
+        verified = payload_verify(p, PAYLOAD_VERIFY_FULL, &bad);
         payload_program(p, &program, &program_size);
         if (o->json)
                 printf("{\"program_size\":%zu,\"verified\":%s,\"entries\":[", program_size, verified >= 0 ? "true" : "false");
@@ -126,14 +135,17 @@ int verb_inspect_payload(const AgentOptions *o) {
                 const uint8_t *digest;
                 const char *name;
                 char hex[65];
+                uint32_t crc;
                 size_t size;
 
                 (void) payload_entry(p, i, &name, &size, &digest);
+                (void) payload_entry_crc32(p, i, &crc);
                 sha256_to_hex(digest, hex);
                 if (o->json)
-                        printf("%s{\"name\":\"%s\",\"size\":%zu,\"sha256\":\"%s\"}", i ? "," : "", name, size, hex);
+                        printf("%s{\"name\":\"%s\",\"size\":%zu,\"sha256\":\"%s\",\"crc32\":\"%08x\"}",
+                               i ? "," : "", name, size, hex, crc);
                 else
-                        printf("%-13s %10zu bytes  sha256 %s\n", name, size, hex);
+                        printf("%-13s %10zu bytes  sha256 %s  crc32 %08x\n", name, size, hex, crc);
         }
         if (o->json) {
                 printf("]}\n");

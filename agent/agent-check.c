@@ -193,6 +193,12 @@ static void check_signatures(CheckReport *r, const AgentOptions *o, const struct
                     host->secure_boot == KEXEC_SECURE_BOOT_NOT_EFI ? "BIOS boot: no Secure Boot" : "Secure Boot is off");
 }
 
+/* A need in whole MiB, rounded up: next to an amount available rounded down,
+ * "needs 141 MiB, 141 MiB available" can no longer read as enough. */
+static unsigned long long mib_up(uint64_t bytes) {
+        return (bytes + (UINT64_C(1) << 20) - 1) >> 20;
+}
+
 static void check_memory(CheckReport *r, const CheckInput *in, const struct kexec_host_state *host) {
         const RescueImage *img = in->img;
         uint64_t need, load_need;
@@ -205,10 +211,10 @@ static void check_memory(CheckReport *r, const CheckInput *in, const struct kexe
         else if (!kexec_memory_fits(need, host->mem_total))
                 add(r, CHECK_FAIL, "memory", "use a machine with more RAM or a smaller rescue image (agent bundle)",
                     "the rescue needs %llu MiB but the kernel allows at most half of the %llu MiB of RAM",
-                    (unsigned long long) (need >> 20), (unsigned long long) (host->mem_total >> 20));
+                    mib_up(need), (unsigned long long) (host->mem_total >> 20));
         else
                 add(r, CHECK_OK, "memory", NULL, "the rescue needs %llu MiB, half of the RAM is %llu MiB",
-                    (unsigned long long) (need >> 20), (unsigned long long) (host->mem_total >> 21));
+                    mib_up(need), (unsigned long long) (host->mem_total >> 21));
 
         /* At load time the kernel allocates pages for every segment, reads
          * both files into buffers of its own, and our memfds still hold a
@@ -218,10 +224,10 @@ static void check_memory(CheckReport *r, const CheckInput *in, const struct kexe
         if (host->mem_available > 0 && load_need > host->mem_available)
                 add(r, CHECK_FAIL, "memory-free", "stop memory-hungry services first",
                     "loading the rescue takes %llu MiB of free memory but only %llu MiB are available now",
-                    (unsigned long long) (load_need >> 20), (unsigned long long) (host->mem_available >> 20));
+                    mib_up(load_need), (unsigned long long) (host->mem_available >> 20));
         else if (host->mem_available > 0)
                 add(r, CHECK_OK, "memory-free", NULL, "loading takes %llu MiB, %llu MiB are available",
-                    (unsigned long long) (load_need >> 20), (unsigned long long) (host->mem_available >> 20));
+                    mib_up(load_need), (unsigned long long) (host->mem_available >> 20));
 }
 
 /* The devices the default routes of every table leave through, from the
@@ -424,12 +430,12 @@ void check_report_json(const CheckReport *r, FILE *f) {
         fputc(']', f);
 }
 
-int preflight_prepare(const AgentOptions *o, RescueImage *img, bool *ret_img_ok,
+int preflight_prepare(const AgentOptions *o, PayloadVerify how, RescueImage *img, bool *ret_img_ok,
                       Overlay *ov, bool *ret_ov_ok, size_t *ret_initrd_size, CheckReport *report) {
         CheckInput in = { .o = o };
         bool img_ok, ov_ok;
 
-        img_ok = rescue_image_load(o->kernel, o->initrd, img) >= 0;
+        img_ok = rescue_image_load(o->kernel, o->initrd, how, img) >= 0;
         ov_ok = overlay_build(o, ov) >= 0;
         if (img_ok) {
                 in.img = img;
@@ -451,7 +457,7 @@ int verb_check(const AgentOptions *o) {
         size_t initrd_size;
         bool img_ok, ov_ok;
 
-        (void) preflight_prepare(o, &img, &img_ok, &ov, &ov_ok, &initrd_size, &report);
+        (void) preflight_prepare(o, PAYLOAD_VERIFY_FULL, &img, &img_ok, &ov, &ov_ok, &initrd_size, &report);
         if (o->json) {
                 fprintf(stdout, "{\"version\":1,\"ok\":%s,\"fails\":%zu,\"warnings\":%zu,\"checks\":",
                         report.n_fail == 0 ? "true" : "false", report.n_fail, report.n_warn);

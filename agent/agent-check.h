@@ -57,7 +57,9 @@ const char *check_level_to_string(CheckLevel l);
 void json_string(FILE *f, const char *s);
 
 /* The image, the overlay and the preflight, as go, check and plan need
- * them. Returns 0 when every step ran (the report may hold FAILs), <0 when
- * one could not (logged). *ret_img and *ret_ov are set only when loaded. */
-int preflight_prepare(const AgentOptions *o, RescueImage *img, bool *ret_img_ok,
+ * them; the bundled payload checked as how says (go and plan: CRC-32; check:
+ * SHA-256 too). Returns 0 when every step ran (the report may hold FAILs),
+ * <0 when one could not (logged). *ret_img and *ret_ov are set only when
+ * loaded. */
+int preflight_prepare(const AgentOptions *o, PayloadVerify how, RescueImage *img, bool *ret_img_ok,
                       Overlay *ov, bool *ret_ov_ok, size_t *ret_initrd_size, CheckReport *report);

@@ -192,19 +192,12 @@ void agent_explain_load_failure(int r, const char *what, const struct kexec_bzim
  * serial console sees the kernel's messages, not our stderr. */
 static void kmsg_summary(const Overlay *ov, const AgentOptions *o) {
         _cleanup_close_ int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
-        char line[1024];
+        char line[1024], addr[OVERLAY_ADDRESS_MAX];
+        const char *dev;
 
         if (fd < 0)
                 return;
-        for (size_t i = 0;; i++) {
-                const char *dev;
-                char addr[46];
-                int r = netstate_global_address(ov->net, i, addr, &dev);
-
-                if (r == -ERANGE)
-                        break;
-                if (r < 0)
-                        continue;
+        OVERLAY_FOREACH_ADDRESS(ov, i, addr, dev) {
                 snprintf(line, sizeof(line), "<5>agent: the rescue system comes back on %s (port %s, via %s)\n",
                          addr, ov->ports, dev);
                 (void) !write(fd, line, strlen(line));
@@ -271,8 +264,9 @@ int verb_go(const AgentOptions *o) {
                 return log_error(-EPERM, "go must run as root (it reads host keys and loads a kernel)"), 1;
 
         clock_gettime(CLOCK_MONOTONIC, &step);
-        /* Step 1, the preflight: the same checks as `agent check`. */
-        r = preflight_prepare(o, &img, &img_ok, &ov, &ov_ok, &initrd_size, &report);
+        /* Step 1, the preflight: the same checks as `agent check`; the
+         * payload by CRC-32 (agent-payload.h says why that is enough). */
+        r = preflight_prepare(o, PAYLOAD_VERIFY_QUICK, &img, &img_ok, &ov, &ov_ok, &initrd_size, &report);
         if (r < 0)
                 goto out;
         check_report_log(&report);

@@ -112,7 +112,7 @@ int agent_image_read_initrd(const char *path, char **ret_data, size_t *ret_size)
         return 0;
 }
 
-int rescue_image_load(const char *kernel_path, const char *initrd_path, RescueImage *ret) {
+int rescue_image_load(const char *kernel_path, const char *initrd_path, PayloadVerify how, RescueImage *ret) {
         RescueImage img = {};
         const char *reason = NULL, *bad = NULL;
         int r;
@@ -146,7 +146,7 @@ int rescue_image_load(const char *kernel_path, const char *initrd_path, RescueIm
                                                "(is /proc mounted?)");
                         goto fail;
                 }
-                r = payload_verify(img.payload, &bad);
+                r = payload_verify(img.payload, how, &bad);
                 if (r < 0) {
                         r = log_error(r, "the bundled '%s' does not match its checksum: this copy of the agent "
                                          "is damaged; copy it again", bad);

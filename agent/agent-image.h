@@ -31,6 +31,7 @@ int agent_image_read_kernel(const char *path, char **ret_data, size_t *ret_size)
 int agent_image_read_initrd(const char *path, char **ret_data, size_t *ret_size);
 
 /* The image go/overlay will use: kernel_path/initrd_path when given, else the
- * payload bundled in this program, its checksums verified. Logs failures. */
-int rescue_image_load(const char *kernel_path, const char *initrd_path, RescueImage *ret);
+ * payload bundled in this program, its checksums verified as how says.
+ * Logs failures. */
+int rescue_image_load(const char *kernel_path, const char *initrd_path, PayloadVerify how, RescueImage *ret);
 void rescue_image_done(RescueImage *img);

@@ -7,11 +7,11 @@
 
 #include "agent-hostfacts.h"
 #include "agent-log.h"
+#include "agent-member.h"
 #include "agent-overlay.h"
 #include "agent-payload.h"
 #include "config.h"
 #include "cpio.h"
-#include "fileio.h"
 #include "macro.h"
 
 /* The rescue init checks this file: the kernel stops unpacking at the first
@@ -100,34 +100,28 @@ static int add_network(CpioWriter *w, const Overlay *ov) {
 
 /* The rescue restores the network with this very program, carried without
  * its payload (the rescue image it bundles is what is running there), so a
- * foreign rescue initramfs can run it too. */
-#define OVERLAY_AGENT "usr/lib/rescue/agent"
-
-static int add_agent(CpioWriter *w) {
-        _cleanup_(payload_freep) Payload *p = NULL;
-        _cleanup_free_ char *self = NULL;
+ * foreign rescue initramfs can run it too. It travels in a member of its
+ * own, made and compressed by `agent bundle` (agent-member.c): compressing
+ * half a MiB of program was most of go's preparation time. *ret points into
+ * *self (the mapped payload) or, when it had to be made now, *ret_owned. */
+static int agent_member(Payload **self, void **ret_owned, const void **ret, size_t *ret_size, uint64_t *ret_unpacked) {
         const char *reason = NULL;
-        const void *program;
-        size_t size;
         int r;
 
-        r = payload_open(NULL, &p, &reason);
-        if (r == -ENOMSG) {
-                r = read_full_file("/proc/self/exe", PAYLOAD_MAX_SIZE, &self, &size);
-                if (r < 0)
-                        return log_error_errno(r, "cannot read this program from /proc/self/exe to carry it into the rescue");
-                program = self;
-        } else if (r < 0)
+        r = payload_open(NULL, self, &reason);
+        if (r < 0 && r != -ENOMSG)
                 return log_error_errno(r, "cannot read this program to carry it into the rescue%s%s",
                                        reason ? ": " : "", reason ?: "");
-        else
-                payload_program(p, &program, &size);
-
-        if ((r = cpio_writer_add_dir(w, "usr", 0755, 0, 0, 0)) < 0 ||
-            (r = cpio_writer_add_dir(w, "usr/lib", 0755, 0, 0, 0)) < 0 ||
-            (r = cpio_writer_add_dir(w, "usr/lib/rescue", 0755, 0, 0, 0)) < 0 ||
-            (r = cpio_writer_add_file(w, OVERLAY_AGENT, 0755, 0, 0, 0, program, size)) < 0)
-                return log_error_errno(r, "cannot add %s to the overlay", OVERLAY_AGENT);
+        r = agent_member_get(*self, ret, ret_size, ret_owned);
+        if (r == -EBADMSG)
+                return log_error(r, "the bundled '%s' does not match its checksum: this copy of the agent is damaged; copy it again",
+                                 AGENT_MEMBER_BLOB);
+        if (r < 0)
+                return log_error_errno(r, "cannot make the initramfs member that carries this program into the rescue");
+        r = agent_member_unpacked_size(*ret, *ret_size, ret_unpacked);
+        if (r < 0)
+                return log_error(r, "the bundled '%s' is no xz member: this copy of the agent is damaged; copy it again",
+                                 AGENT_MEMBER_BLOB);
         return 0;
 }
 
@@ -169,12 +163,35 @@ static int sentinel_member(void **ret, size_t *ret_size) {
         return 0;
 }
 
+/* The compressed overlay, the agent's member and the sentinel member in one
+ * buffer, each at a 4-byte aligned offset (cpio_append_padding). */
+static int concatenate(const void *packed, size_t packed_size, const void *member, size_t member_size,
+                       const void *sentinel, size_t sentinel_size, void **ret, size_t *ret_size) {
+        size_t pad1 = cpio_append_padding(packed_size);
+        size_t pad2 = cpio_append_padding(packed_size + pad1 + member_size);
+        size_t size = packed_size + pad1 + member_size + pad2 + sentinel_size;
+        uint8_t *p, *out;
+
+        /* Each part is at most a few MiB: the sum cannot wrap. */
+        p = out = calloc(1, size);
+        if (!out)
+                return -ENOMEM;
+        p = (uint8_t *) mempcpy(p, packed, packed_size) + pad1;
+        p = (uint8_t *) mempcpy(p, member, member_size) + pad2;
+        memcpy(p, sentinel, sentinel_size);
+        *ret = out;
+        *ret_size = size;
+        return 0;
+}
+
 int overlay_build(const AgentOptions *o, Overlay *ret) {
         _cleanup_(cpio_writer_freep) CpioWriter *w = NULL;
-        _cleanup_free_ void *packed = NULL, *sentinel = NULL;
+        _cleanup_free_ void *packed = NULL, *sentinel = NULL, *member_owned = NULL;
+        _cleanup_(payload_freep) Payload *self = NULL;
         Overlay ov = {};
-        const void *cpio;
-        size_t cpio_size, packed_size, sentinel_size;
+        const void *cpio, *member;
+        size_t cpio_size, packed_size, sentinel_size, member_size;
+        uint64_t member_unpacked;
         int r;
 
         r = netstate_capture_at(o->root, &ov.net);
@@ -214,14 +231,14 @@ int overlay_build(const AgentOptions *o, Overlay *ret) {
         r = hostfacts_add(w, o->root);
         if (r < 0)
                 goto fail_nomem;
-        r = add_agent(w);
+        r = agent_member(&self, &member_owned, &member, &member_size, &member_unpacked);
         if (r < 0)
                 goto fail;
 
         r = cpio_writer_finish(w, &cpio, &cpio_size);
         if (r < 0)
                 goto fail_nomem;
-        r = cpio_compress(CPIO_COMPRESSION_XZ_X86, cpio, cpio_size, &packed, &packed_size);
+        r = cpio_compress(CPIO_COMPRESSION_XZ, cpio, cpio_size, &packed, &packed_size);
         if (r < 0) {
                 log_error_errno(r, "cannot compress the overlay");
                 goto fail;
@@ -229,10 +246,10 @@ int overlay_build(const AgentOptions *o, Overlay *ret) {
         r = sentinel_member(&sentinel, &sentinel_size);
         if (r < 0)
                 goto fail_nomem;
-        r = cpio_append(packed, packed_size, sentinel, sentinel_size, &ov.data, &ov.size);
+        r = concatenate(packed, packed_size, member, member_size, sentinel, sentinel_size, &ov.data, &ov.size);
         if (r < 0)
                 goto fail_nomem;
-        ov.unpacked_size = cpio_size + sentinel_size;
+        ov.unpacked_size = cpio_size + (size_t) member_unpacked + sentinel_size;
         *ret = ov;
         return 0;
 
@@ -249,8 +266,21 @@ void overlay_done(Overlay *ov) {
         *ov = (Overlay) {};
 }
 
+bool overlay_next_address(const Overlay *ov, size_t *i, char addr[static OVERLAY_ADDRESS_MAX], const char **ret_dev) {
+        for (;; (*i)++) {
+                int r = netstate_global_address(ov->net, *i, addr, ret_dev);
+
+                if (r == -ERANGE)
+                        return false;
+                if (r >= 0)
+                        return true;
+        }
+}
+
 void overlay_print_summary(const Overlay *ov, const AgentOptions *o) {
         size_t links, addrs, routes, rules;
+        char addr[OVERLAY_ADDRESS_MAX];
+        const char *dev;
 
         netstate_counts(ov->net, &links, &addrs, &routes, &rules);
         log_info("network: %zu links, %zu addresses, %zu routes, %zu rules captured", links, addrs, routes, rules);
@@ -259,17 +289,8 @@ void overlay_print_summary(const Overlay *ov, const AgentOptions *o) {
                 log_info("host key %s %s%s", k->fingerprint[0] ? k->fingerprint : "(no .pub)",
                          k->type[0] ? k->type : k->name, k->has_certificate ? " +certificate" : "");
         }
-        for (size_t i = 0;; i++) {
-                const char *dev;
-                char addr[46];
-                int r = netstate_global_address(ov->net, i, addr, &dev);
-
-                if (r == -ERANGE)
-                        break;
-                if (r < 0)
-                        continue;
+        OVERLAY_FOREACH_ADDRESS(ov, i, addr, dev)
                 log_info("log in again with: ssh root@%s (port %s, via %s)", addr, ov->ports, dev);
-        }
         log_info("root logins by key: %zu key(s) from %s", ov->keys.n_authorized,
                  ov->keys.sources[0] ? ov->keys.sources : "nowhere");
         if (o->fallback_seconds > 0)

@@ -165,7 +165,7 @@ static int load_self(bool bare, Payload **self, char **buf, const void **ret_dat
         if (r < 0 && r != -ENOMSG)
                 return log_error_errno(r, "this agent's payload is unusable (%s); paste an intact copy",
                                        reason ?: "cannot read /proc/self/exe");
-        if (r >= 0 && payload_verify(*self, &bad) < 0)
+        if (r >= 0 && payload_verify(*self, PAYLOAD_VERIFY_FULL, &bad) < 0)
                 return log_error(-EBADMSG, "this agent's payload is damaged (%s fails its sha256); "
                                  "paste an intact copy", bad);
         if (r >= 0 && bare) {

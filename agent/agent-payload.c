@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "agent-payload.h"
 #include "fileio.h"
@@ -14,7 +15,9 @@
 #include "sha256.h"
 
 #define FOOTER_SIZE 64
-#define ENTRY_SIZE 64
+#define ENTRY_SIZE 80
+#define ENTRY_CRC32 64          /* offset of the CRC-32 in an entry */
+#define FORMAT_VERSION 2
 static const char footer_magic[8] = { 'R', 'A', 'G', 'P', 'A', 'Y', 'L', 'D' };
 
 typedef struct Entry {
@@ -22,6 +25,7 @@ typedef struct Entry {
         uint64_t offset;
         uint64_t size;
         uint8_t sha256[SHA256_DIGEST_SIZE];
+        uint32_t crc32;
 } Entry;
 
 struct Payload {
@@ -99,8 +103,8 @@ static int parse(Payload *p, const char **ret_reason) {
                 *ret_reason = "data follows the program but has no payload footer (truncated or damaged copy?)";
                 return -EBADMSG;
         }
-        if (get_le(f + 8, 4) != 1) {
-                *ret_reason = "payload format version is not 1 (made by a different agent version)";
+        if (get_le(f + 8, 4) != FORMAT_VERSION) {
+                *ret_reason = "payload format version is not 2 (made by a different agent version)";
                 return -EBADMSG;
         }
         count = get_le(f + 12, 4);
@@ -136,6 +140,12 @@ static int parse(Payload *p, const char **ret_reason) {
                 entry->offset = get_le(e + 16, 8);
                 entry->size = get_le(e + 24, 8);
                 memcpy(entry->sha256, e + 32, SHA256_DIGEST_SIZE);
+                entry->crc32 = (uint32_t) get_le(e + ENTRY_CRC32, 4);
+                for (size_t j = ENTRY_CRC32 + 4; j < ENTRY_SIZE; j++)
+                        if (e[j] != 0) {
+                                *ret_reason = "payload entry has reserved bytes set (made by a newer agent?)";
+                                return -EBADMSG;
+                        }
                 if (entry->offset < elf_end || entry->offset > dir_offset ||
                     entry->size > dir_offset - entry->offset) {
                         *ret_reason = "payload entry is out of bounds";
@@ -198,23 +208,47 @@ Payload *payload_free(Payload *p) {
         return NULL;
 }
 
-int payload_verify(const Payload *p, const char **ret_name) {
-        for (size_t i = 0; i < p->count; i++) {
-                uint8_t digest[SHA256_DIGEST_SIZE];
+static uint32_t crc32_of(const void *data, size_t size) {
+        return (uint32_t) crc32_z(0, data, size);
+}
 
-                sha256(p->map + p->entries[i].offset, p->entries[i].size, digest);
-                if (memcmp(digest, p->entries[i].sha256, SHA256_DIGEST_SIZE) != 0) {
+static bool entry_matches(const Payload *p, const Entry *e, PayloadVerify how) {
+        const uint8_t *blob = p->map + e->offset;
+        uint8_t digest[SHA256_DIGEST_SIZE];
+
+        if (crc32_of(blob, e->size) != e->crc32)
+                return false;
+        if (how != PAYLOAD_VERIFY_FULL)
+                return true;
+        sha256(blob, e->size, digest);
+        return memcmp(digest, e->sha256, SHA256_DIGEST_SIZE) == 0;
+}
+
+int payload_verify(const Payload *p, PayloadVerify how, const char **ret_name) {
+        for (size_t i = 0; i < p->count; i++)
+                if (!entry_matches(p, &p->entries[i], how)) {
                         if (ret_name)
                                 *ret_name = p->entries[i].name;
                         return -EBADMSG;
                 }
-        }
         return 0;
 }
 
 int payload_get(const Payload *p, const char *name, const void **ret_data, size_t *ret_size) {
         for (size_t i = 0; i < p->count; i++)
                 if (streq(p->entries[i].name, name)) {
+                        *ret_data = p->map + p->entries[i].offset;
+                        *ret_size = p->entries[i].size;
+                        return 0;
+                }
+        return -ENOENT;
+}
+
+int payload_get_checked(const Payload *p, const char *name, PayloadVerify how, const void **ret_data, size_t *ret_size) {
+        for (size_t i = 0; i < p->count; i++)
+                if (streq(p->entries[i].name, name)) {
+                        if (!entry_matches(p, &p->entries[i], how))
+                                return -EBADMSG;
                         *ret_data = p->map + p->entries[i].offset;
                         *ret_size = p->entries[i].size;
                         return 0;
@@ -233,6 +267,13 @@ int payload_entry(const Payload *p, size_t i, const char **ret_name, size_t *ret
         *ret_size = p->entries[i].size;
         if (ret_sha256)
                 *ret_sha256 = p->entries[i].sha256;
+        return 0;
+}
+
+int payload_entry_crc32(const Payload *p, size_t i, uint32_t *ret_crc32) {
+        if (i >= p->count)
+                return -ERANGE;
+        *ret_crc32 = p->entries[i].crc32;
         return 0;
 }
 
@@ -264,6 +305,7 @@ int payload_write(int fd, const void *program, size_t program_size, const Payloa
                 put_le(e + 16, offset, 8);
                 put_le(e + 24, blobs[i].size, 8);
                 sha256(blobs[i].data, blobs[i].size, e + 32);
+                put_le(e + ENTRY_CRC32, crc32_of(blobs[i].data, blobs[i].size), 4);
                 r = write_all(fd, blobs[i].data, blobs[i].size);
                 if (r < 0)
                         return r;
@@ -271,7 +313,7 @@ int payload_write(int fd, const void *program, size_t program_size, const Payloa
         }
 
         memcpy(footer, footer_magic, sizeof(footer_magic));
-        put_le(footer + 8, 1, 4);
+        put_le(footer + 8, FORMAT_VERSION, 4);
         put_le(footer + 12, n_blobs, 4);
         put_le(footer + 16, offset, 8);
         put_le(footer + 24, offset + n_blobs * ENTRY_SIZE + FOOTER_SIZE, 8);

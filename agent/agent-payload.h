@@ -2,14 +2,25 @@
 /*
  * The rescue payload appended to the agent's ELF image:
  *
- *     ELF | blob... | directory (count × 64 bytes) | footer (64 bytes)
+ *     ELF | blob... | directory (count × 80 bytes) | footer (64 bytes)
  *
- * A directory entry is name[16] (NUL padded), le64 offset, le64 size,
- * sha256[32], 8 reserved bytes. The footer is magic[8] "RAGPAYLD", le32
- * version (1), le32 count, le64 directory offset, le64 total file size,
- * sha256[32] of the directory. Offsets count from the start of the file.
- * The total size in the footer and the ELF's own extent let a truncated
- * copy be told apart from an agent that simply carries no payload.
+ * A directory entry (80 bytes) is name[16] (NUL padded), le64 offset,
+ * le64 size, sha256[32], le32 crc32 (zlib's CRC-32), 12 reserved zero
+ * bytes. The footer is magic[8] "RAGPAYLD", le32 version (2), le32 count,
+ * le64 directory offset, le64 total file size, sha256[32] of the directory.
+ * Offsets count from the start of the file. The total size in the footer
+ * and the ELF's own extent let a truncated copy be told apart from an agent
+ * that simply carries no payload.
+ *
+ * Two checks of the blobs, against the same threat: a copy damaged on its
+ * way (scp cut short, a flipped bit on a bad disk or link). Nothing here is
+ * signed, so neither stops someone who can rewrite the file: they would
+ * rewrite the directory too. A truncation is caught by the footer's total
+ * size before any checksum runs. For damage inside a blob, CRC-32 detects
+ * every burst up to 32 bits and any other change but one in 2^32, and
+ * costs a tenth of SHA-256 without the SHA extensions (the TCG guests,
+ * older CPUs): go and plan use it. inspect and check compute SHA-256, the
+ * digest operators compare with the build's published one.
  */
 #pragma once
 
@@ -33,12 +44,21 @@ typedef struct PayloadBlob {
  * payload; -EBADMSG: truncated or corrupted, *ret_reason says how. */
 int payload_open(const char *path, Payload **ret, const char **ret_reason);
 Payload *payload_free(Payload *p);
-/* Checks every blob against its SHA-256; on -EBADMSG *ret_name names the bad one. */
-int payload_verify(const Payload *p, const char **ret_name);
+typedef enum PayloadVerify {
+        PAYLOAD_VERIFY_QUICK,   /* CRC-32 of every blob */
+        PAYLOAD_VERIFY_FULL,    /* SHA-256 and CRC-32 of every blob */
+} PayloadVerify;
+
+/* Checks every blob; on -EBADMSG *ret_name names the bad one. */
+int payload_verify(const Payload *p, PayloadVerify how, const char **ret_name);
 /* Borrowed pointer into the mapping; -ENOENT when absent. */
 int payload_get(const Payload *p, const char *name, const void **ret_data, size_t *ret_size);
+/* The same, the blob checked as how says first: -EBADMSG when it does not match. */
+int payload_get_checked(const Payload *p, const char *name, PayloadVerify how, const void **ret_data, size_t *ret_size);
 size_t payload_count(const Payload *p);
 int payload_entry(const Payload *p, size_t i, const char **ret_name, size_t *ret_size, const uint8_t **ret_sha256);
+/* The CRC-32 recorded for blob i; -ERANGE past the end. */
+int payload_entry_crc32(const Payload *p, size_t i, uint32_t *ret_crc32);
 /* The program image without any payload. */
 void payload_program(const Payload *p, const void **ret_data, size_t *ret_size);
 

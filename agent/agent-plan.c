@@ -104,22 +104,16 @@ static size_t find_lost(const Overlay *ov, Lost *lost) {
 }
 
 static void print_human(const CheckInput *in, const char *cmdline, const Lost *lost, size_t n_lost, const CheckReport *report) {
+        char addr[OVERLAY_ADDRESS_MAX];
+        const char *dev;
         const Overlay *ov = in->ov;
         const RescueImage *img = in->img;
         const AgentOptions *o = in->o;
 
         printf("agent plan: what `agent go` would do (nothing is changed now)\n\n");
         printf("the rescue comes back on, sshd on port(s) %s:\n", ov->ports);
-        for (size_t i = 0;; i++) {
-                const char *dev;
-                char addr[46];
-                int r = netstate_global_address(ov->net, i, addr, &dev);
-
-                if (r == -ERANGE)
-                        break;
-                if (r >= 0)
-                        printf("  %s (%s)\n", addr, dev);
-        }
+        OVERLAY_FOREACH_ADDRESS(ov, i, addr, dev)
+                printf("  %s (%s)\n", addr, dev);
         printf("host keys (the rescue offers the same):\n");
         for (size_t i = 0; i < ov->keys.n_host_keys; i++) {
                 const HostKey *k = &ov->keys.host_keys[i];
@@ -159,20 +153,14 @@ static void print_human(const CheckInput *in, const char *cmdline, const Lost *l
 
 static void print_json(const CheckInput *in, const char *cmdline, const Lost *lost, size_t n_lost, const CheckReport *report) {
         _cleanup_free_ char *net = NULL;
+        char addr[OVERLAY_ADDRESS_MAX];
+        const char *dev;
         const Overlay *ov = in->ov;
         const RescueImage *img = in->img;
         bool first = true;
 
         printf("{\"version\":1,\"addresses\":[");
-        for (size_t i = 0;; i++) {
-                const char *dev;
-                char addr[46];
-                int r = netstate_global_address(ov->net, i, addr, &dev);
-
-                if (r == -ERANGE)
-                        break;
-                if (r < 0)
-                        continue;
+        OVERLAY_FOREACH_ADDRESS(ov, i, addr, dev) {
                 printf("%s{\"address\":", first ? "" : ",");
                 json_string(stdout, addr);
                 printf(",\"dev\":");
@@ -254,7 +242,7 @@ int verb_plan(const AgentOptions *o) {
         size_t n_lost, initrd_size;
         bool img_ok, ov_ok;
 
-        (void) preflight_prepare(o, &img, &img_ok, &ov, &ov_ok, &initrd_size, &report);
+        (void) preflight_prepare(o, PAYLOAD_VERIFY_QUICK, &img, &img_ok, &ov, &ov_ok, &initrd_size, &report);
         if (!ov_ok) {
                 if (img_ok)
                         rescue_image_done(&img);

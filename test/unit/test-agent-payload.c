@@ -6,7 +6,12 @@
 #include <unistd.h>
 
 #include "agent-payload.h"
+#include "sha256.h"
 #include "test-util.h"
+
+/* The format of agent-payload.h, written out here so the test checks it. */
+#define FOOTER_SIZE 64
+#define ENTRY_SIZE 80
 
 static void *program;
 static size_t program_size;
@@ -40,13 +45,17 @@ static void test_round_trip(const char *dir) {
 
         path = make_bundle(dir, "bundle", blobs, ELEMENTSOF(blobs), &bundle_size);
         ASSERT_OK(payload_open(path, &p, &reason));
-        ASSERT_OK(payload_verify(p, NULL));
+        ASSERT_OK(payload_verify(p, PAYLOAD_VERIFY_FULL, NULL));
+        ASSERT_OK(payload_verify(p, PAYLOAD_VERIFY_QUICK, NULL));
         ASSERT_EQ(payload_count(p), 4);
         for (size_t i = 0; i < ELEMENTSOF(blobs); i++) {
                 ASSERT_OK(payload_get(p, blobs[i].name, &data, &size));
                 ASSERT_MEMEQ(data, size, blobs[i].data, blobs[i].size);
         }
         ASSERT_ERROR(payload_get(p, "nothing", &data, &size), ENOENT);
+        ASSERT_ERROR(payload_get_checked(p, "nothing", PAYLOAD_VERIFY_QUICK, &data, &size), ENOENT);
+        ASSERT_OK(payload_get_checked(p, "kernel", PAYLOAD_VERIFY_QUICK, &data, &size));
+        ASSERT_MEMEQ(data, size, kernel, 100003);
         payload_program(p, &prog, &prog_size);
         ASSERT_MEMEQ(prog, prog_size, program, program_size);
         payload_free(p);
@@ -71,7 +80,10 @@ static void test_corruption(const char *dir) {
         PayloadBlob blobs[] = { { "kernel", kernel, 5000 }, { "initrd", "xyz", 3 } };
         size_t bundle_size;
         _cleanup_free_ char *path = make_bundle(dir, "corrupt", blobs, 2, &bundle_size);
-        const size_t offsets[] = { program_size + 10, program_size + 5002, bundle_size - 64 - 2 * 64 + 20,
+        size_t d = bundle_size - FOOTER_SIZE - 2 * ENTRY_SIZE;
+        /* In a blob, an entry's offset, CRC-32 and reserved bytes, the
+         * footer's size and directory checksum. */
+        const size_t offsets[] = { program_size + 10, program_size + 5002, d + 20, d + 64, d + ENTRY_SIZE + 70,
                                    bundle_size - 40, bundle_size - 1 };
 
         for (size_t i = 0; i < ELEMENTSOF(offsets); i++) {
@@ -88,9 +100,17 @@ static void test_corruption(const char *dir) {
 
                 r = payload_open(path, &p, &reason);
                 if (r >= 0) {
-                        /* Damage inside a blob: only the checksum can tell. */
-                        ASSERT_ERROR(payload_verify(p, &bad), EBADMSG);
+                        const void *data;
+                        size_t size;
+
+                        /* Damage inside a blob: only the checksums can
+                         * tell, the quick one (go, plan) as well. */
+                        ASSERT_ERROR(payload_verify(p, PAYLOAD_VERIFY_FULL, &bad), EBADMSG);
                         ASSERT_TRUE(bad != NULL);
+                        bad = NULL;
+                        ASSERT_ERROR(payload_verify(p, PAYLOAD_VERIFY_QUICK, &bad), EBADMSG);
+                        ASSERT_TRUE(bad != NULL);
+                        ASSERT_ERROR(payload_get_checked(p, bad, PAYLOAD_VERIFY_QUICK, &data, &size), EBADMSG);
                         payload_free(p);
                 } else {
                         ASSERT_EQ(r, -EBADMSG);
@@ -100,6 +120,37 @@ static void test_corruption(const char *dir) {
                 ASSERT_EQ(pwrite(fd, &byte, 1, (off_t) offsets[i]), 1);
                 close(fd);
         }
+}
+
+static uint64_t get_le64(const uint8_t *p) {
+        uint64_t v = 0;
+
+        for (unsigned i = 8; i > 0; i--)
+                v = v << 8 | p[i - 1];
+        return v;
+}
+
+/* Reserved bytes set, under a directory checksum that matches: a newer
+ * format, refused with a reason rather than misread. */
+static void test_reserved(const char *dir) {
+        PayloadBlob blobs[] = { { "kernel", "abc", 3 } };
+        size_t bundle_size;
+        _cleanup_free_ char *path = make_bundle(dir, "reserved", blobs, 1, &bundle_size);
+        _cleanup_free_ uint8_t *data = NULL;
+        const char *reason = NULL;
+        Payload *p = NULL;
+        uint8_t *footer;
+        size_t size;
+
+        ASSERT_OK(tu_read_file(path, (void **) &data, &size));
+        footer = data + size - FOOTER_SIZE;
+        ASSERT_EQ(get_le64(footer + 16), size - FOOTER_SIZE - ENTRY_SIZE);
+        ASSERT_EQ(footer[8], 2);
+        data[size - FOOTER_SIZE - 1] = 1;
+        sha256(data + size - FOOTER_SIZE - ENTRY_SIZE, ENTRY_SIZE, footer + 32);
+        ASSERT_OK(tu_write_file(path, data, size));
+        ASSERT_ERROR(payload_open(path, &p, &reason), EBADMSG);
+        ASSERT_TRUE(reason && strstr(reason, "reserved"));
 }
 
 int main(void) {
@@ -117,6 +168,7 @@ int main(void) {
         ASSERT_OK(tu_mkdtemp("test-payload", &dir));
         test_round_trip(dir);
         test_corruption(dir);
+        test_reserved(dir);
         tu_rm_rf(dir);
         free(program);
         return 0;
