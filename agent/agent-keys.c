@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -311,6 +312,69 @@ static int key_lines_add(KeyLines *k, const char *line, size_t n) {
         k->len += n + 1;
         k->n_lines++;
         return 1;
+}
+
+static bool has_prefix(const char *p, const char *end, const char *prefix) {
+        size_t n = strlen(prefix);
+        return (size_t) (end - p) >= n && memcmp(p, prefix, n) == 0;
+}
+
+/* Whether an authorized_keys line starts with options that include
+ * command="..." (sshd matches option names without regard to case). A line
+ * that starts with the key type has no options. */
+static bool key_line_forces_command(const char *line, size_t n) {
+        const char *p = line, *end = line + n;
+
+        while (p < end && (*p == ' ' || *p == '\t'))
+                p++;
+        if (has_prefix(p, end, "ssh-") || has_prefix(p, end, "ecdsa-") || has_prefix(p, end, "sk-"))
+                return false;
+        while (p < end && *p != ' ' && *p != '\t') {
+                const char *name = p;
+
+                while (p < end && *p != '=' && *p != ',' && *p != ' ' && *p != '\t')
+                        p++;
+                if (p - name == 7 && strncasecmp(name, "command", 7) == 0 && p < end && *p == '=')
+                        return true;
+                if (p < end && *p == '=') {
+                        p++;
+                        if (p < end && *p == '"')
+                                for (p++; p < end && *p != '"'; p++)
+                                        if (*p == '\\' && p + 1 < end)
+                                                p++;
+                        while (p < end && *p != ',' && *p != ' ' && *p != '\t')
+                                p++;
+                }
+                if (p < end && *p == ',')
+                        p++;
+        }
+        return false;
+}
+
+/* sshd uses the first line that holds the client's key. When a key is in
+ * root's file behind a forced command (cloud-init's disable_root writes
+ * command="echo Please login as the user ..." there) and also, without
+ * one, in the file of an admin who may become root anyway, the rescue,
+ * where everyone logs in as root, must find the unrestricted line first:
+ * lines without command= go first, each group in its original order. */
+static int key_lines_unforced_first(KeyLines *k) {
+        _cleanup_free_ char *out = malloc(k->len);
+        size_t used = 0;
+
+        if (!out)
+                return -ENOMEM;
+        for (int forced = 0; forced <= 1; forced++)
+                for (size_t i = 0; i < k->len;) {
+                        const char *nl = memchr(k->buf + i, '\n', k->len - i);
+                        size_t n = (size_t) (nl - (k->buf + i));   /* every line ends in one */
+                        if (key_line_forces_command(k->buf + i, n) == (bool) forced) {
+                                memcpy(out + used, k->buf + i, n + 1);
+                                used += n + 1;
+                        }
+                        i += n + 1;
+                }
+        memcpy(k->buf, out, k->len);
+        return 0;
 }
 
 /* Appends the key lines of text, skipping blanks, comments and lines
@@ -647,6 +711,9 @@ int keys_add_authorized_keys(CpioWriter *w, const char *root, const KeysRequest 
         }
         if (lines.len == 0)
                 return 0;
+        r = key_lines_unforced_first(&lines);
+        if (r < 0)
+                return r;
         r = cpio_writer_add_dir(w, "root", 0700, 0, 0, 0);
         if (r >= 0)
                 r = cpio_writer_add_dir(w, "root/.ssh", 0700, 0, 0, 0);

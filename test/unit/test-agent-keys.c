@@ -99,6 +99,47 @@ static void test_admins(void) {
         tu_rm_rf(dir);
 }
 
+/* cloud-init's disable_root puts the operator's key in root's file behind
+ * command="echo Please login as the user ..."; the same key is in the
+ * default user's file without it. sshd uses the first line with the
+ * client's key, so the rescue must list lines without command= first
+ * (option names match without regard to case; "command=" inside another
+ * option's quoted value is no forced command). */
+static void test_forced_command_last(void) {
+        static const char *const dirs[] = {
+                "etc", "root", "root/.ssh", "home", "home/debian", "home/debian/.ssh", NULL,
+        };
+        _cleanup_free_ char *dir = NULL, *text = NULL;
+        KeysReport report = {};
+
+        ASSERT_OK(tu_mkdtemp("test-keys-forced", &dir));
+        keys_fixture_mkdirs(dir, dirs);
+        keys_fixture_put(dir, "etc/passwd",
+                 "root:x:0:0:root:/root:/bin/sh\n"
+                 "debian:x:1000:1000::/home/debian:/bin/sh\n");
+        keys_fixture_put(dir, "etc/group", "root:x:0:\nsudo:x:27:debian\n");
+        keys_fixture_put(dir, "root/.ssh/authorized_keys",
+                 "no-port-forwarding,no-agent-forwarding,no-X11-forwarding,command=\"echo 'Please login as "
+                 "the user \\\"debian\\\" rather than the user \\\"root\\\".';echo;sleep 10;exit 142\" "
+                 "ssh-ed25519 AAAAop op@x\n"
+                 "Command=\"/usr/bin/backup\" ssh-ed25519 AAAAbackup backup@x\n"
+                 "environment=\"A=command=x\",from=\"10.0.0.0/8\" ssh-ed25519 AAAAenv env@x\n"
+                 "ssh-ed25519 AAAAroot root@x\n");
+        keys_fixture_put(dir, "home/debian/.ssh/authorized_keys", "ssh-ed25519 AAAAop op@x\n");
+
+        text = keys_fixture_collect(dir, NULL, &report);
+        ASSERT_EQ(report.n_authorized, 5);
+        ASSERT_STREQ(text,
+                     "environment=\"A=command=x\",from=\"10.0.0.0/8\" ssh-ed25519 AAAAenv env@x\n"
+                     "ssh-ed25519 AAAAroot root@x\n"
+                     "ssh-ed25519 AAAAop op@x\n"
+                     "no-port-forwarding,no-agent-forwarding,no-X11-forwarding,command=\"echo 'Please login as "
+                     "the user \\\"debian\\\" rather than the user \\\"root\\\".';echo;sleep 10;exit 142\" "
+                     "ssh-ed25519 AAAAop op@x\n"
+                     "Command=\"/usr/bin/backup\" ssh-ed25519 AAAAbackup backup@x\n");
+        tu_rm_rf(dir);
+}
+
 /* AuthorizedKeysFile as NixOS and hardened setups use it: the keys live
  * only in /etc/ssh/authorized_keys.d/%u; %h and %% expand as sshd does;
  * --keys-from lets a plain user in; options stay as written. */
@@ -315,12 +356,13 @@ int main(void) {
         {
                 const char *expect =
                         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJg8Rz3v0a4a3mXxv0lEPRWc6zxv0yk4m1wqGS0Jm2Cq one@example\n"
-                        "from=\"10.0.0.0/8\",command=\"/bin/true\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJg8Rz3v0a4a3mXxv0lEPRWc6zxv0yk4m1wqGS0Jm2Cq two\n"
-                        "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7 three\n";
+                        "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7 three\n"    /* forced commands last */
+                        "from=\"10.0.0.0/8\",command=\"/bin/true\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJg8Rz3v0a4a3mXxv0lEPRWc6zxv0yk4m1wqGS0Jm2Cq two\n";
                 ASSERT_MEMEQ(e->data, e->size, expect, strlen(expect));
         }
 
         test_admins();
+        test_forced_command_last();
         test_authorized_keys_file();
         test_many_keys();
         test_password();
