@@ -8,7 +8,7 @@
 
 bool log_quiet;
 
-static void log_vline(const char *prefix, const char *fmt, va_list ap, int err) {
+_printf_(2, 0) static void log_vline(const char *prefix, const char *fmt, va_list ap, int err) {
         fputs("agent: ", stderr);
         if (prefix)
                 fputs(prefix, stderr);
