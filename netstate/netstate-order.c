@@ -2,6 +2,7 @@
 /* Stacked links after their lower devices, shared by the netlink restore
  * and the restore script so both create them in the same order. */
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,4 +42,14 @@ int netstate_stacked_order(const NetState *s, size_t **ret_order, size_t *ret_n_
         *ret_n_ordered = n_ordered;
         *ret_n = n;
         return 0;
+}
+
+int netstate_route_rank(const NetRoute *r) {
+        bool gw = false, onlink = false;
+
+        for (size_t i = 0; i < r->n_nexthops; i++) {
+                gw = gw || r->nexthops[i].gateway.family;
+                onlink = onlink || (r->nexthops[i].flags & RTNH_F_ONLINK);
+        }
+        return !gw ? 0 : onlink ? 1 : 2;
 }

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "netstate-internal.h"
+#include "netstate-order.h"
 
 static int put_addr(struct nl_msg *m, int type, int family, const uint8_t *bytes) {
         return nla_put(m, type, (int) netstate_family_len(family), bytes);
@@ -165,20 +166,11 @@ static void describe_route(const NetRoute *r, NetBuf *b) {
         netbuf_printf(b, " metric %u", r->metric);
 }
 
-static int route_rank(const NetRoute *r) {
-        bool gw = false, onlink = false;
-        for (size_t i = 0; i < r->n_nexthops; i++) {
-                gw = gw || r->nexthops[i].gateway.family;
-                onlink = onlink || (r->nexthops[i].flags & RTNH_F_ONLINK);
-        }
-        return !gw ? 0 : onlink ? 1 : 2;
-}
-
 void restore_routes(Restore *x) {
         for (int rank = 0; rank < 3; rank++)
                 for (size_t i = 0; i < x->s->n_routes; i++) {
                         const NetRoute *r = &x->s->routes[i];
-                        if (r->implied || route_rank(r) != rank)
+                        if (r->implied || netstate_route_rank(r) != rank)
                                 continue;
                         NetBuf what = {};
                         describe_route(r, &what);

@@ -656,17 +656,6 @@ static void route(Script *x, const NetRoute *r) {
         put(x, "fi\n");
 }
 
-/* Device routes first, then routes through on-link gateways, then the rest:
- * a gateway must be reachable when its route is added. */
-static int route_rank(const NetRoute *r) {
-        bool gw = false, onlink = false;
-        for (size_t i = 0; i < r->n_nexthops; i++) {
-                gw = gw || r->nexthops[i].gateway.family;
-                onlink = onlink || (r->nexthops[i].flags & RTNH_F_ONLINK);
-        }
-        return !gw ? 0 : onlink ? 1 : 2;
-}
-
 static void routes(Script *x) {
         const NetState *s = x->s;
 
@@ -675,7 +664,7 @@ static void routes(Script *x) {
         for (int rank = 0; rank < 3; rank++)
                 for (size_t i = 0; i < s->n_routes; i++) {
                         const NetRoute *r = &s->routes[i];
-                        if (!r->implied && route_rank(r) == rank)
+                        if (!r->implied && netstate_route_rank(r) == rank)
                                 route(x, r);
                 }
 }
