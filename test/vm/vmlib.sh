@@ -174,6 +174,17 @@ vm_wait_serial() {
 	done
 }
 
+# vm_grep_console FILE GREP-ARGS...: grep over a console log without its
+# CRs. Never `tr -d '\r' <FILE | grep -q/-m 1`: under pipefail the SIGPIPE
+# tr gets when grep stops early fails the pipeline, so a line that is there
+# reads as missing (or set -e ends the test with 141) once the log outgrows
+# a pipe buffer past the match. A process substitution's status is ignored.
+vm_grep_console() {
+	local f=$1
+	shift
+	grep -a "$@" < <(tr -d '\r' <"$f")
+}
+
 vm_send() {
 	printf '%s\n' "$2" >&"${VM_INFD[$1]}"
 }
