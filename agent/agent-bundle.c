@@ -2,6 +2,7 @@
 /* agent bundle / agent inspect --payload: carry a rescue image inside the program. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -135,17 +136,17 @@ int verb_inspect_payload(const AgentOptions *o) {
                 const uint8_t *digest;
                 const char *name;
                 char hex[65];
-                uint32_t crc;
+                uint64_t xxh;
                 size_t size;
 
                 (void) payload_entry(p, i, &name, &size, &digest);
-                (void) payload_entry_crc32(p, i, &crc);
+                (void) payload_entry_xxh64(p, i, &xxh);
                 sha256_to_hex(digest, hex);
                 if (o->json)
-                        printf("%s{\"name\":\"%s\",\"size\":%zu,\"sha256\":\"%s\",\"crc32\":\"%08x\"}",
-                               i ? "," : "", name, size, hex, crc);
+                        printf("%s{\"name\":\"%s\",\"size\":%zu,\"sha256\":\"%s\",\"xxh64\":\"%016" PRIx64 "\"}",
+                               i ? "," : "", name, size, hex, xxh);
                 else
-                        printf("%-13s %10zu bytes  sha256 %s  crc32 %08x\n", name, size, hex, crc);
+                        printf("%-13s %10zu bytes  sha256 %s  xxh64 %016" PRIx64 "\n", name, size, hex, xxh);
         }
         if (o->json) {
                 printf("]}\n");

@@ -57,7 +57,7 @@ const char *check_level_to_string(CheckLevel l);
 void json_string(FILE *f, const char *s);
 
 /* The image, the overlay and the preflight, as go, check and plan need
- * them; the bundled payload checked as how says (go and plan: CRC-32; check:
+ * them; the bundled payload checked as how says (go and plan: XXH64; check:
  * SHA-256 too). Returns 0 when every step ran (the report may hold FAILs),
  * <0 when one could not (logged). *ret_img and *ret_ov are set only when
  * loaded. */

@@ -265,7 +265,7 @@ int verb_go(const AgentOptions *o) {
 
         clock_gettime(CLOCK_MONOTONIC, &step);
         /* Step 1, the preflight: the same checks as `agent check`; the
-         * payload by CRC-32 (agent-payload.h says why that is enough). */
+         * payload by XXH64 (agent-payload.h says why that is enough). */
         r = preflight_prepare(o, PAYLOAD_VERIFY_QUICK, &img, &img_ok, &ov, &ov_ok, &initrd_size, &report);
         if (r < 0)
                 goto out;

@@ -133,8 +133,8 @@ static const HelpCommand commands[] = {
                 .text = "Lists the members of an initramfs FILE (newc archives, plain or "
                         "gzip or xz compressed, concatenated). Without FILE, or with "
                         "--payload: the rescue image bundled in this agent, each part with "
-                        "its size, SHA-256 and CRC-32, whether they match, and its "
-                        "manifest. (go and plan check sizes and CRC-32 only.)",
+                        "its size, SHA-256 and XXH64, whether they match, and its "
+                        "manifest. (go and plan check sizes and XXH64 only.)",
         },
         {
                 .name = "bundle",

@@ -25,7 +25,7 @@ int agent_member_build(const void *program, size_t program_size, void **ret, siz
  * member ends in no valid xz footer and index. */
 int agent_member_unpacked_size(const void *member, size_t size, uint64_t *ret);
 
-/* This program's member: the payload's AGENT_MEMBER_BLOB, CRC-32 checked,
+/* This program's member: the payload's AGENT_MEMBER_BLOB, XXH64 checked,
  * when p has one (*ret_owned NULL: borrowed from p), else built now from the
  * program image (*ret_owned: free() it). p may be NULL (no payload: the
  * program is read from /proc/self/exe). Does not log. */

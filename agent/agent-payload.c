@@ -7,17 +7,18 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <zlib.h>
 
 #include "agent-payload.h"
 #include "fileio.h"
+#include "le.h"
 #include "macro.h"
 #include "sha256.h"
+#include "xxh64.h"
 
 #define FOOTER_SIZE 64
 #define ENTRY_SIZE 80
-#define ENTRY_CRC32 64          /* offset of the CRC-32 in an entry */
-#define FORMAT_VERSION 2
+#define ENTRY_XXH64 64          /* offset of the XXH64 in an entry */
+#define FORMAT_VERSION 3
 static const char footer_magic[8] = { 'R', 'A', 'G', 'P', 'A', 'Y', 'L', 'D' };
 
 typedef struct Entry {
@@ -25,7 +26,7 @@ typedef struct Entry {
         uint64_t offset;
         uint64_t size;
         uint8_t sha256[SHA256_DIGEST_SIZE];
-        uint32_t crc32;
+        uint64_t xxh64;
 } Entry;
 
 struct Payload {
@@ -35,19 +36,6 @@ struct Payload {
         size_t count;
         Entry entries[PAYLOAD_MAX_BLOBS];
 };
-
-static uint64_t get_le(const uint8_t *p, unsigned bytes) {
-        uint64_t v = 0;
-
-        for (unsigned i = bytes; i > 0; i--)
-                v = v << 8 | p[i - 1];
-        return v;
-}
-
-static void put_le(uint8_t *p, uint64_t v, unsigned bytes) {
-        for (unsigned i = 0; i < bytes; i++, v >>= 8)
-                p[i] = (uint8_t) v;
-}
 
 int payload_elf_extent(const void *data, size_t size, size_t *ret_extent) {
         const Elf64_Ehdr *eh = data;
@@ -104,7 +92,7 @@ static int parse(Payload *p, const char **ret_reason) {
                 return -EBADMSG;
         }
         if (get_le(f + 8, 4) != FORMAT_VERSION) {
-                *ret_reason = "payload format version is not 2 (made by a different agent version)";
+                *ret_reason = "payload format version is not 3 (made by a different agent version)";
                 return -EBADMSG;
         }
         count = get_le(f + 12, 4);
@@ -140,8 +128,8 @@ static int parse(Payload *p, const char **ret_reason) {
                 entry->offset = get_le(e + 16, 8);
                 entry->size = get_le(e + 24, 8);
                 memcpy(entry->sha256, e + 32, SHA256_DIGEST_SIZE);
-                entry->crc32 = (uint32_t) get_le(e + ENTRY_CRC32, 4);
-                for (size_t j = ENTRY_CRC32 + 4; j < ENTRY_SIZE; j++)
+                entry->xxh64 = get_le(e + ENTRY_XXH64, 8);
+                for (size_t j = ENTRY_XXH64 + 8; j < ENTRY_SIZE; j++)
                         if (e[j] != 0) {
                                 *ret_reason = "payload entry has reserved bytes set (made by a newer agent?)";
                                 return -EBADMSG;
@@ -208,15 +196,11 @@ Payload *payload_free(Payload *p) {
         return NULL;
 }
 
-static uint32_t crc32_of(const void *data, size_t size) {
-        return (uint32_t) crc32_z(0, data, size);
-}
-
 static bool entry_matches(const Payload *p, const Entry *e, PayloadVerify how) {
         const uint8_t *blob = p->map + e->offset;
         uint8_t digest[SHA256_DIGEST_SIZE];
 
-        if (crc32_of(blob, e->size) != e->crc32)
+        if (xxh64(blob, e->size, 0) != e->xxh64)
                 return false;
         if (how != PAYLOAD_VERIFY_FULL)
                 return true;
@@ -270,10 +254,10 @@ int payload_entry(const Payload *p, size_t i, const char **ret_name, size_t *ret
         return 0;
 }
 
-int payload_entry_crc32(const Payload *p, size_t i, uint32_t *ret_crc32) {
+int payload_entry_xxh64(const Payload *p, size_t i, uint64_t *ret_xxh64) {
         if (i >= p->count)
                 return -ERANGE;
-        *ret_crc32 = p->entries[i].crc32;
+        *ret_xxh64 = p->entries[i].xxh64;
         return 0;
 }
 
@@ -305,7 +289,7 @@ int payload_write(int fd, const void *program, size_t program_size, const Payloa
                 put_le(e + 16, offset, 8);
                 put_le(e + 24, blobs[i].size, 8);
                 sha256(blobs[i].data, blobs[i].size, e + 32);
-                put_le(e + ENTRY_CRC32, crc32_of(blobs[i].data, blobs[i].size), 4);
+                put_le(e + ENTRY_XXH64, xxh64(blobs[i].data, blobs[i].size, 0), 8);
                 r = write_all(fd, blobs[i].data, blobs[i].size);
                 if (r < 0)
                         return r;

@@ -5,8 +5,8 @@
  *     ELF | blob... | directory (count × 80 bytes) | footer (64 bytes)
  *
  * A directory entry (80 bytes) is name[16] (NUL padded), le64 offset,
- * le64 size, sha256[32], le32 crc32 (zlib's CRC-32), 12 reserved zero
- * bytes. The footer is magic[8] "RAGPAYLD", le32 version (2), le32 count,
+ * le64 size, sha256[32], le64 xxh64 (XXH64, seed 0), 8 reserved zero
+ * bytes. The footer is magic[8] "RAGPAYLD", le32 version (3), le32 count,
  * le64 directory offset, le64 total file size, sha256[32] of the directory.
  * Offsets count from the start of the file. The total size in the footer
  * and the ELF's own extent let a truncated copy be told apart from an agent
@@ -16,11 +16,12 @@
  * way (scp cut short, a flipped bit on a bad disk or link). Nothing here is
  * signed, so neither stops someone who can rewrite the file: they would
  * rewrite the directory too. A truncation is caught by the footer's total
- * size before any checksum runs. For damage inside a blob, CRC-32 detects
- * every burst up to 32 bits and any other change but one in 2^32, and
- * costs a tenth of SHA-256 without the SHA extensions (the TCG guests,
- * older CPUs): go and plan use it. inspect and check compute SHA-256, the
- * digest operators compare with the build's published one.
+ * size before any checksum runs. For damage inside a blob, XXH64 lets a
+ * random change through once in 2^64 and costs a fortieth of SHA-256
+ * without the SHA extensions (the TCG guests, older CPUs) and a fifth of
+ * zlib's CRC-32 (format 2 used that): go and plan use it. inspect and
+ * check compute SHA-256 as well, the digest operators compare with the
+ * build's published one.
  */
 #pragma once
 
@@ -45,8 +46,8 @@ typedef struct PayloadBlob {
 int payload_open(const char *path, Payload **ret, const char **ret_reason);
 Payload *payload_free(Payload *p);
 typedef enum PayloadVerify {
-        PAYLOAD_VERIFY_QUICK,   /* CRC-32 of every blob */
-        PAYLOAD_VERIFY_FULL,    /* SHA-256 and CRC-32 of every blob */
+        PAYLOAD_VERIFY_QUICK,   /* XXH64 of every blob */
+        PAYLOAD_VERIFY_FULL,    /* SHA-256 and XXH64 of every blob */
 } PayloadVerify;
 
 /* Checks every blob; on -EBADMSG *ret_name names the bad one. */
@@ -57,8 +58,8 @@ int payload_get(const Payload *p, const char *name, const void **ret_data, size_
 int payload_get_checked(const Payload *p, const char *name, PayloadVerify how, const void **ret_data, size_t *ret_size);
 size_t payload_count(const Payload *p);
 int payload_entry(const Payload *p, size_t i, const char **ret_name, size_t *ret_size, const uint8_t **ret_sha256);
-/* The CRC-32 recorded for blob i; -ERANGE past the end. */
-int payload_entry_crc32(const Payload *p, size_t i, uint32_t *ret_crc32);
+/* The XXH64 recorded for blob i; -ERANGE past the end. */
+int payload_entry_xxh64(const Payload *p, size_t i, uint64_t *ret_xxh64);
 /* The program image without any payload. */
 void payload_program(const Payload *p, const void **ret_data, size_t *ret_size);
 

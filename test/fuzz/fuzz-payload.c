@@ -15,6 +15,7 @@
 
 #include "agent-payload.h"
 #include "fuzz-util.h"
+#include "le.h"
 #include "sha256.h"
 
 #define FOOTER_SIZE 64
@@ -27,19 +28,6 @@ static int open_bytes(const void *data, size_t size, Payload **ret, const char *
         r = payload_open(fuzz_fd_path(fd, path), ret, ret_reason);
         close(fd);
         return r;
-}
-
-static uint64_t get_le(const uint8_t *p, unsigned bytes) {
-        uint64_t v = 0;
-
-        for (unsigned i = bytes; i > 0; i--)
-                v = v << 8 | p[i - 1];
-        return v;
-}
-
-static void put_le(uint8_t *p, uint64_t v, unsigned bytes) {
-        for (unsigned i = 0; i < bytes; i++, v >>= 8)
-                p[i] = (uint8_t) v;
 }
 
 static void check_open(const uint8_t *data, size_t size) {
@@ -81,7 +69,7 @@ static void check_open(const uint8_t *data, size_t size) {
         payload_program(p, &prog, &prog_size);
         r = payload_verify(p, PAYLOAD_VERIFY_FULL, &bad);
         CHECK(r == 0 || (r == -EBADMSG && bad));
-        /* What passes SHA-256 passes CRC-32: both were written together. */
+        /* What passes SHA-256 passes XXH64: both were written together. */
         if (r == 0)
                 CHECK(payload_verify(p, PAYLOAD_VERIFY_QUICK, NULL) == 0);
 

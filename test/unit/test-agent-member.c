@@ -122,7 +122,7 @@ static void test_get(void) {
         ASSERT_TRUE(prog != got);
         payload_free(p);
 
-        /* A flipped byte in the member: the CRC-32 catches it. */
+        /* A flipped byte in the member: the XXH64 catches it. */
         fd = open(path, O_RDWR | O_CLOEXEC);
         ASSERT_TRUE(fd >= 0);
         ASSERT_EQ(pwrite(fd, "\xff", 1, (off_t) (self_size + 1 + member_size / 2)), 1);

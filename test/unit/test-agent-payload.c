@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "agent-payload.h"
+#include "le.h"
 #include "sha256.h"
 #include "test-util.h"
 
@@ -81,9 +82,9 @@ static void test_corruption(const char *dir) {
         size_t bundle_size;
         _cleanup_free_ char *path = make_bundle(dir, "corrupt", blobs, 2, &bundle_size);
         size_t d = bundle_size - FOOTER_SIZE - 2 * ENTRY_SIZE;
-        /* In a blob, an entry's offset, CRC-32 and reserved bytes, the
+        /* In a blob, an entry's offset, XXH64 and reserved bytes, the
          * footer's size and directory checksum. */
-        const size_t offsets[] = { program_size + 10, program_size + 5002, d + 20, d + 64, d + ENTRY_SIZE + 70,
+        const size_t offsets[] = { program_size + 10, program_size + 5002, d + 20, d + 64, d + ENTRY_SIZE + 75,
                                    bundle_size - 40, bundle_size - 1 };
 
         for (size_t i = 0; i < ELEMENTSOF(offsets); i++) {
@@ -122,14 +123,6 @@ static void test_corruption(const char *dir) {
         }
 }
 
-static uint64_t get_le64(const uint8_t *p) {
-        uint64_t v = 0;
-
-        for (unsigned i = 8; i > 0; i--)
-                v = v << 8 | p[i - 1];
-        return v;
-}
-
 /* Reserved bytes set, under a directory checksum that matches: a newer
  * format, refused with a reason rather than misread. */
 static void test_reserved(const char *dir) {
@@ -144,8 +137,8 @@ static void test_reserved(const char *dir) {
 
         ASSERT_OK(tu_read_file(path, (void **) &data, &size));
         footer = data + size - FOOTER_SIZE;
-        ASSERT_EQ(get_le64(footer + 16), size - FOOTER_SIZE - ENTRY_SIZE);
-        ASSERT_EQ(footer[8], 2);
+        ASSERT_EQ(get_le(footer + 16, 8), size - FOOTER_SIZE - ENTRY_SIZE);
+        ASSERT_EQ(get_le(footer + 8, 4), 3u);
         data[size - FOOTER_SIZE - 1] = 1;
         sha256(data + size - FOOTER_SIZE - ENTRY_SIZE, ENTRY_SIZE, footer + 32);
         ASSERT_OK(tu_write_file(path, data, size));
