@@ -238,7 +238,10 @@ int overlay_build(const AgentOptions *o, Overlay *ret) {
         r = cpio_writer_finish(w, &cpio, &cpio_size);
         if (r < 0)
                 goto fail_nomem;
-        r = cpio_compress(CPIO_COMPRESSION_XZ, cpio, cpio_size, &packed, &packed_size);
+        /* gzip, not xz: the host's files are a few KiB, where setting up
+         * an LZMA encoder costs more than the data (7.5 ms against 1.3 ms
+         * in a TCG guest, for a few dozen bytes more). */
+        r = cpio_compress(CPIO_COMPRESSION_GZIP, cpio, cpio_size, &packed, &packed_size);
         if (r < 0) {
                 log_error_errno(r, "cannot compress the overlay");
                 goto fail;
