@@ -5,6 +5,10 @@
  * default route are found through lower_* links; disks are checked along
  * their sysfs device path. */
 #include <errno.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,6 +126,107 @@ static const NicDriver *find(const NicDriver *nics, int n, const char *name) {
         return NULL;
 }
 
+/* The matcher against fnmatch(3) run on every line, as modprobe's patterns
+ * mean: synthetic lines (wildcards first, last, classes, escapes, no
+ * wildcard at all), then the rescue's real modules.alias when one is
+ * around ($TEST_MODULES_ALIAS or the build's rescue cache), every third
+ * pattern tried with modaliases made from it. */
+static bool reference_matches(const char *aliases, const char *modalias) {
+        _cleanup_free_ char *copy = strdup(aliases);
+        char *save = NULL;
+
+        ASSERT_TRUE(copy);
+        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char *pattern, *s2 = NULL;
+
+                if (strncmp(line, "alias ", 6) != 0)
+                        continue;
+                pattern = strtok_r(line + 6, " \t", &s2);
+                if (pattern && fnmatch(pattern, modalias, 0) == 0)
+                        return true;
+        }
+        return false;
+}
+
+/* modalias candidates from a pattern: wildcards filled in two ways. */
+static void candidates(const char *pattern, size_t len, char out[4][300]) {
+        for (int k = 0; k < 4; k++) {
+                size_t o = 0;
+
+                for (size_t i = 0; i < len && o < 290; i++) {
+                        char c = pattern[i];
+
+                        if (c == '*')
+                                o += (size_t) snprintf(out[k] + o, 300 - o, "%s", k == 0 ? "" : k == 1 ? "00A1" : "x");
+                        else if (c == '?')
+                                out[k][o++] = k == 2 ? '9' : 'B';
+                        else if (c == '[') {
+                                const char *close = memchr(pattern + i + 1, ']', len - i - 1);
+                                out[k][o++] = k == 3 ? '#' : pattern[i + 1];
+                                i = close ? (size_t) (close - pattern) : len;
+                        } else if (c == '\\' && i + 1 < len)
+                                out[k][o++] = pattern[++i];
+                        else
+                                out[k][o++] = k == 3 && i == len / 2 ? 'q' : c;
+                }
+                out[k][o] = '\0';
+        }
+}
+
+static void test_alias_matcher(void) {
+        static const char synthetic[] =
+                "# comment\n"
+                "alias pci:v00008086d000010D3sv*sd*bc*sc*i* e1000e\n"
+                "alias  virtio:d00000001v* virtio_net\n"
+                "alias *:d0000FFFF? odd\n"
+                "alias usb:v[0-9]*p1234* classy\n"
+                "alias scsi:t-0x0\\* escaped\n"
+                "alias exactly-this literal\n"
+                "alias \n"
+                "alias";
+        const char *probes[] = { "pci:v00008086d000010D3sv00008086sd0000A01Fbc02sc00i00", "pci:v00008086d000010D4sv",
+                                 "virtio:d00000001v00001AF4", "virtio:d00000002v00001AF4", "any:d0000FFFFz",
+                                 "any:d0000FFFF", "usb:v5p1234x", "usb:vAp1234x", "scsi:t-0x0*", "scsi:t-0x00",
+                                 "exactly-this", "exactly-this-not", "exactly-thi", "", "alias" };
+        _cleanup_free_ char *real = NULL, *cached = NULL;
+        const char *path = getenv("TEST_MODULES_ALIAS");
+        size_t real_size = 0, tried = 0, n_lines = 0;
+        glob_t g = {};
+
+        for (size_t i = 0; i < ELEMENTSOF(probes); i++)
+                ASSERT_EQ(drivers_alias_matches(synthetic, sizeof(synthetic) - 1, probes[i]),
+                          reference_matches(synthetic, probes[i]));
+        ASSERT_TRUE(drivers_alias_matches(synthetic, sizeof(synthetic) - 1, "scsi:t-0x0*"));
+        ASSERT_TRUE(!drivers_alias_matches(synthetic, sizeof(synthetic) - 1, "scsi:t-0x00"));
+
+        if (!path && getenv("HOME") && asprintf(&cached, "%s/.cache/rescue-agent/rescue/*/modules.alias", getenv("HOME")) > 0 &&
+            glob(cached, 0, NULL, &g) == 0 && g.gl_pathc > 0)
+                path = g.gl_pathv[0];
+        if (!path || tu_read_file(path, (void **) &real, &real_size) < 0) {
+                fprintf(stderr, "no real modules.alias (TEST_MODULES_ALIAS, or a rescue image in the cache): synthetic lines only\n");
+                globfree(&g);
+                return;
+        }
+        real = realloc(real, real_size + 1);
+        ASSERT_TRUE(real);
+        real[real_size] = '\0';
+        for (const char *line = real; *line; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != '\0')) {
+                char cand[4][300];
+                size_t len;
+
+                if (strncmp(line, "alias ", 6) != 0 || n_lines++ % 3 != 0)
+                        continue;
+                len = strcspn(line + 6, " \t\n");
+                candidates(line + 6, len, cand);
+                for (int k = 0; k < 4; k++, tried++)
+                        if (drivers_alias_matches(real, real_size, cand[k]) != reference_matches(real, cand[k]))
+                                TU_FAIL("%s: '%s' matches differently from fnmatch(3) on every line", path, cand[k]);
+        }
+        fprintf(stderr, "%s: %zu modaliases match as fnmatch(3) on every line says\n", path, tried);
+        ASSERT_TRUE(tried > 500);
+        globfree(&g);
+}
+
 int main(void) {
         static const char aliases[] =
                 "# modules.alias of the rescue\n"
@@ -178,6 +283,7 @@ int main(void) {
         }
 
         test_storage();
+        test_alias_matcher();
 
         /* An empty module list finds nothing. */
         n = drivers_check(root, "", 0, nics);
