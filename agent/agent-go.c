@@ -146,6 +146,14 @@ void agent_sync_bounded(void) {
         log_warning("sync did not finish within %u s (a hung disk?); going on", SYNC_TIMEOUT_SEC);
 }
 
+void agent_block_signals(sigset_t *ret_mask) {
+        sigemptyset(ret_mask);
+        sigaddset(ret_mask, SIGINT);
+        sigaddset(ret_mask, SIGTERM);
+        sigaddset(ret_mask, SIGHUP);
+        sigprocmask(SIG_BLOCK, ret_mask, NULL);
+}
+
 /* Counts down with SIGINT/SIGTERM/SIGHUP blocked and waited for: any of them
  * cancels (an ssh session that drops sends SIGHUP). Returns 0 to go on. */
 int agent_countdown(const char *target, unsigned seconds, const sigset_t *mask) {
@@ -296,12 +304,7 @@ int verb_go(const AgentOptions *o) {
                 goto out;
         }
 
-        /* From the load on, a signal must not kill us with a kernel loaded. */
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGHUP);
-        sigprocmask(SIG_BLOCK, &mask, NULL);
+        agent_block_signals(&mask);
 
         /* For tests only: the kexec_load fallback on a kernel that has
          * kexec_file_load (test/vm/test-go-kexec-load). */

@@ -15,6 +15,11 @@ int go_build_cmdline(const AgentOptions *o, const RescueImage *img, char **ret);
 /* sync() in a child, waited for at most 10 s (a dying disk can hang it). */
 void agent_sync_bounded(void);
 
+/* Blocks SIGINT, SIGTERM and SIGHUP and returns them in *ret_mask: from
+ * the kexec load on, a signal must not kill the agent with a kernel loaded
+ * (the countdown waits for them instead). */
+void agent_block_signals(sigset_t *ret_mask);
+
 /* "rebooting into TARGET in N s" once a second on stderr; SIGINT, SIGTERM or
  * SIGHUP (blocked in *mask) cancel with -ECANCELED. 0 when it ran out. */
 int agent_countdown(const char *target, unsigned seconds, const sigset_t *mask);

@@ -449,12 +449,7 @@ int verb_reboot(const AgentOptions *o) {
         if (r < 0)
                 goto out;
 
-        /* From the load on, a signal must not kill us with a kernel loaded. */
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGHUP);
-        sigprocmask(SIG_BLOCK, &mask, NULL);
+        agent_block_signals(&mask);
 
         r = kexec_load_guarded(&guard, kernel_fd, initrd_fd, e.cmdline, 0);
         if (r < 0) {
