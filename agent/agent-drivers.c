@@ -31,41 +31,53 @@ static int read_line_below(const char *root, const char *dev, const char *file, 
 /* fnmatch(3) on every line was 3 ms of go's preflight in a TCG guest (1,500
  * patterns, per device, plus a copy of the whole list each time). A pattern
  * only matches when its literal head (up to the first wildcard, class or
- * escape) starts modalias, so fnmatch runs on the few lines left. */
-static bool alias_line_matches(const char *pattern, size_t len, const char *modalias) {
-        _cleanup_free_ char *heap = NULL;
-        char buf[256], *p = buf;
-        size_t literal = 0;
+ * escape) starts modalias: the walk stops at the first character that
+ * differs, which for nearly every line is one of the first few, and
+ * fnmatch runs on the few lines left. */
+static bool is_pattern_special(char c) {
+        return c == '*' || c == '?' || c == '[' || c == '\\';
+}
 
-        while (literal < len && !strchr("*?[\\", pattern[literal]))
-                literal++;
-        if (strncmp(pattern, modalias, literal) != 0 || (literal == len && modalias[len] != '\0'))
-                return false;
+static bool is_blank(char c) {
+        return c == ' ' || c == '\t';
+}
+
+/* The pattern at p (up to eol) against modalias. */
+static bool alias_line_matches(const char *p, const char *eol, const char *modalias) {
+        _cleanup_free_ char *heap = NULL;
+        char buf[256], *pattern = buf;
+        size_t i = 0, len;
+
+        while (p + i < eol && modalias[i] != '\0' && !is_blank(p[i]) && !is_pattern_special(p[i]) &&
+               p[i] == modalias[i])
+                i++;
+        if (p + i == eol || is_blank(p[i]))
+                return i > 0 && modalias[i] == '\0';   /* all literal: equal or not */
+        if (!is_pattern_special(p[i]))
+                return false;                           /* the literal head differs */
+        for (len = i; p + len < eol && !is_blank(p[len]); len++)
+                ;
         if (len >= sizeof(buf)) {
-                p = heap = strndup(pattern, len);
-                if (!p)
+                pattern = heap = strndup(p, len);
+                if (!pattern)
                         return false;
         } else {
-                memcpy(buf, pattern, len);
+                memcpy(buf, p, len);
                 buf[len] = '\0';
         }
-        return fnmatch(p, modalias, 0) == 0;
+        return fnmatch(pattern, modalias, 0) == 0;
 }
 
 bool drivers_alias_matches(const char *aliases, size_t size, const char *modalias) {
         const char *end = aliases + size;
 
         for (const char *line = aliases, *eol; line < end; line = eol + 1) {
-                size_t len;
-
                 eol = memchr(line, '\n', (size_t) (end - line)) ?: end;
                 if ((size_t) (eol - line) <= 6 || memcmp(line, "alias ", 6) != 0)
                         continue;
-                for (line += 6; line < eol && (*line == ' ' || *line == '\t'); line++)
+                for (line += 6; line < eol && is_blank(*line); line++)
                         ;
-                for (len = 0; line + len < eol && line[len] != ' ' && line[len] != '\t'; len++)
-                        ;
-                if (len > 0 && alias_line_matches(line, len, modalias))
+                if (alias_line_matches(line, eol, modalias))
                         return true;
         }
         return false;
