@@ -155,9 +155,16 @@ static int compress_gzip(const uint8_t *in, size_t n, void **ret, size_t *ret_si
         _cleanup_free_ uint8_t *out = NULL;
         int r;
 
-        /* 16 + 15: gzip framing around a 32 KiB window. Without a header
-         * set, zlib writes mtime 0 and no name: the output is reproducible. */
-        r = deflateInit2(&z, 9, Z_DEFLATED, 16 + 15, 9, Z_DEFAULT_STRATEGY);
+        /* gzip framing (16 +) around a window no larger than the input
+         * needs (at most 32 KiB), and a hash table to match: zlib clears
+         * and allocates them whatever the input, and for the few KiB of
+         * go's overlay that was most of the work. Without a header set,
+         * zlib writes mtime 0 and no name: the output is reproducible. */
+        int bits = 9;
+
+        while (bits < 15 && ((size_t) 1 << bits) < n)
+                bits++;
+        r = deflateInit2(&z, 9, Z_DEFLATED, 16 + bits, bits - 6, Z_DEFAULT_STRATEGY);
         if (r != Z_OK)
                 return zlib_to_errno(r);
 
