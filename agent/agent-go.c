@@ -283,7 +283,7 @@ int verb_go(const AgentOptions *o) {
                               report.n_fail);
                 goto out;
         }
-        log_info("checked, captured and built the overlay in %.2f s", step_seconds(&step));
+        log_info("checked, captured and built the overlay in %.3f s", step_seconds(&step));
         r = go_build_cmdline(o, &img, &cmdline);
         if (r < 0)
                 goto out;
@@ -294,7 +294,7 @@ int verb_go(const AgentOptions *o) {
         if (r < 0)
                 goto out;
 
-        log_info("rescue image and overlay in sealed memory files in %.2f s", step_seconds(&step));
+        log_info("rescue image and overlay in sealed memory files in %.3f s", step_seconds(&step));
         overlay_print_summary(&ov, o);
         log_info("rescue kernel command line: %s", cmdline);
         if (o->dry_run) {
@@ -315,7 +315,7 @@ int verb_go(const AgentOptions *o) {
                 agent_explain_load_failure(r, "the rescue system", &img.kernel_info, img.kernel_size, initrd_size, cmdline);
                 goto out;
         }
-        log_info("rescue kernel loaded%s in %.2f s", guard.used_kexec_load ? " with kexec_load and the agent's purgatory" : "",
+        log_info("rescue kernel loaded%s in %.3f s", guard.used_kexec_load ? " with kexec_load and the agent's purgatory" : "",
                  step_seconds(&step));
 
         if (o->no_reboot) {
