@@ -274,6 +274,23 @@ vm_append_initrd() {
 	done
 }
 
+# vm_static_agent: sets AGENT, unless given, to the build's agent-bare, else
+# its agent ($TOP_BUILDDIR, else $TOP/build); skips the test when there is
+# none or it is linked dynamically (a guest has no libc for it).
+vm_static_agent() {
+	local a
+	AGENT=${AGENT:-}
+	if [ -z "$AGENT" ]; then
+		for a in "${TOP_BUILDDIR:-$TOP/build}/agent-bare" "${TOP_BUILDDIR:-$TOP/build}/agent"; do
+			[ -x "$a" ] && AGENT=$a && break
+		done
+	fi
+	[ -n "$AGENT" ] && [ -x "$AGENT" ] || vm_skip "no agent (ninja -C build; or AGENT=...)"
+	if grep -q 'INTERP' < <(readelf -l "$AGENT"); then
+		vm_skip "$AGENT is linked dynamically (the guest has no libc for it): use the static release build"
+	fi
+}
+
 # vm_rescue_image: sets RESCUE_DIR to a built rescue image (vmlinuz,
 # initrd.img, manifest): $RESCUE_DIR when given, else rescue/build-rescue
 # (reuses its cache). Skips the test when there is none.
